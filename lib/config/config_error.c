@@ -17,10 +17,22 @@ already_failed(const struct dpxe_config_ctx *ctx)
 	return ctx->err->message[0] != '\0';
 }
 
+/* Keys and values quoted from the file must not break the one line. */
+static void
+one_line(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 static void
 format_text(struct dpxe_config_error *err)
 {
 	char where[32] = "";
+
+	one_line(err->path);
+	one_line(err->message);
 
 	if (err->line > 0)
 		snprintf(where, sizeof(where), ":%u:%u", err->line, err->col);
@@ -106,6 +118,7 @@ dpxe_config_fail_at(struct dpxe_config_ctx *ctx, const char *path,
 	return rc;
 }
 
+/* size must be at least 8; callers use 96. */
 void
 dpxe_config_describe(char *buf, size_t size, const yaml_node_t *node)
 {
@@ -118,20 +131,22 @@ dpxe_config_describe(char *buf, size_t size, const yaml_node_t *node)
 		break;
 	case YAML_SCALAR_NODE: {
 		const char *v = (const char *)node->data.scalar.value;
-		size_t n = strlen(v);
+		size_t n = strlen(v), cut = n > 40 ? 37 : n, o = 0;
 
 		if (n == 0 && node->data.scalar.style ==
 				YAML_PLAIN_SCALAR_STYLE) {
 			snprintf(buf, size, "nothing");
 			break;
 		}
-		/* Long values are cut: the position already finds them. */
-		snprintf(buf, size, "\"%.*s%s\"", n > 40 ? 37 : (int)n, v,
-				n > 40 ? "..." : "");
-		/* Keep the message on one line. */
-		for (char *c = buf; *c != '\0'; c++)
-			if ((unsigned char)*c < 0x20)
-				*c = '?';
+		/* Quoted as YAML would; long values are cut, the position
+		 * already finds them. */
+		buf[o++] = '"';
+		for (size_t i = 0; i < cut && o + 6 < size; i++) {
+			if (v[i] == '"' || v[i] == '\\')
+				buf[o++] = '\\';
+			buf[o++] = v[i];
+		}
+		snprintf(buf + o, size - o, "%s\"", cut < n ? "..." : "");
 		break;
 	}
 	default:

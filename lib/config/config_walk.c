@@ -203,14 +203,18 @@ walk_mapping(struct dpxe_config_ctx *ctx, const cyaml_schema_value_t *schema,
 			return fail_type(ctx, path, key, "a field name");
 		name = (const char *)key->data.scalar.value;
 
-		/* Errors about this key name the key's own path. */
+		/* Errors about this key name the key's own path; an unknown
+		 * key may be any text, so only its start goes in the path. */
+		field = field_find(fields, name);
+		if (field == NULL) {
+			snprintf(path + len, DPXE_CONFIG_PATH_MAX - len,
+					"%s%.40s", len > 0 ? "." : "", name);
+			return fail_unknown_key(ctx, path, key, fields,
+					len == 0);
+		}
 		rc = path_push(ctx, path, len, name, 0, &key->start_mark);
 		if (rc != 0)
 			return rc;
-		field = field_find(fields, name);
-		if (field == NULL)
-			return fail_unknown_key(ctx, path, key, fields,
-					len == 0);
 		for (yaml_node_pair_t *prev = pairs; prev < pair; prev++) {
 			yaml_node_t *pk = yaml_document_get_node(&ctx->doc,
 					prev->key);
