@@ -100,7 +100,8 @@ dpxe_boot_rule_matches(const struct dpxe_config_match *r,
 		return false;
 	if ((r->given & DPXE_CONFIG_MATCH_MAC) && !mac_matches(&r->mac, m))
 		return false;
-	if ((r->given & DPXE_CONFIG_MATCH_RELAY) && !relay_matches(&r->relay, m))
+	if ((r->given & DPXE_CONFIG_MATCH_RELAY) &&
+	    !relay_matches(&r->relay, m))
 		return false;
 	return true;
 }

@@ -18,7 +18,8 @@
 /** What a client gets. */
 struct dpxe_boot_choice {
 	const struct dpxe_config_boot_rule *rule; /**< never NULL on success */
-	const struct dpxe_config_host *host; /**< hosts[] entry of the MAC, or NULL */
+	/** hosts[] entry of the client's MAC, or NULL */
+	const struct dpxe_config_host *host;
 	/**
 	 * For the file field: the rule's url for iPXE and HTTPClient clients
 	 * when the rule has one; else the host's boot_file, the rule's
