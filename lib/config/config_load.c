@@ -22,8 +22,9 @@
  * libcyaml logs an error as one line, then "Backtrace:" and one line per
  * enclosing node, innermost first:
  *   "  in mapping field 'prefix' (line: 3, column: 15)"
- *   "  in sequence entry '0' (line: 2, column: 7)"
- * Keep the message and the innermost position; build the path outwards.
+ *   "  in sequence entry '1' (line: 2, column: 7)"
+ * (entries count from 1). Keep the message and the innermost position;
+ * build the path outwards.
  */
 static void
 cyaml_log_capture(cyaml_log_t level, void *data, const char *fmt,
@@ -59,14 +60,20 @@ cyaml_log_capture(cyaml_log_t level, void *data, const char *fmt,
 	part[0] = '\0';
 	if (sscanf(line, " in mapping field '%159[^']'", name) == 1)
 		snprintf(part, sizeof(part), ".%s", name);
-	else if (sscanf(line, " in sequence entry '%159[^']'", name) == 1)
-		snprintf(part, sizeof(part), "[%s]", name);
+	else if (sscanf(line, " in sequence entry '%u'", &l) == 1 && l > 0)
+		snprintf(part, sizeof(part), "[%u]", l - 1); /* 1-based */
 	if (part[0] != '\0') {
-		char outer[DPXE_CONFIG_PATH_MAX];
+		size_t n = strlen(part);
+		size_t keep = strlen(ctx->cyaml_path);
 
-		snprintf(outer, sizeof(outer), "%s%s", part, ctx->cyaml_path);
-		snprintf(ctx->cyaml_path, sizeof(ctx->cyaml_path), "%s",
-				outer);
+		/* Prepend, cutting the innermost end if it gets too long. */
+		if (n >= sizeof(ctx->cyaml_path))
+			n = sizeof(ctx->cyaml_path) - 1;
+		if (n + keep >= sizeof(ctx->cyaml_path))
+			keep = sizeof(ctx->cyaml_path) - 1 - n;
+		memmove(ctx->cyaml_path + n, ctx->cyaml_path, keep);
+		memcpy(ctx->cyaml_path, part, n);
+		ctx->cyaml_path[n + keep] = '\0';
 	}
 }
 
