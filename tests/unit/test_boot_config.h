@@ -15,7 +15,7 @@
 
 #define TCFG_MAX_RULES 16
 #define TCFG_MAX_ARCH 8
-#define TCFG_MAX_MENU 32
+#define TCFG_MAX_MENU 48
 
 struct tcfg {
 	struct dpxe_config cfg;
