@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Dataplane internals shared by its files: ports, workers, the dataplane. */
+#ifndef DPXE_DP_INTERNAL_H
+#define DPXE_DP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "proxy_reply.h"
+#include "reply_addr.h"
+#include "config/config.h"
+#include "dataplane.h"
+#include "dhcp.h"
+#include "dp_stats.h"
+
+#define DPXE_MAX_WORKERS 32u
+#define DPXE_MAX_BURST 512u
+#define DPXE_PREFETCH_AHEAD 4u
+#define DPXE_SPREAD_RING_SIZE 4096
+#define DPXE_DRAIN_US 100      /* flush partial TX bursts this often */
+#define DPXE_HOUSEKEEP_MS 10   /* signals, stats, idle checks */
+
+extern int dpxe_logtype_dp;
+#define DP_LOG(level, fmt, ...)                                                \
+	rte_log(RTE_LOG_##level, dpxe_logtype_dp, "dpxe: " fmt "\n",           \
+		##__VA_ARGS__)
+
+struct dpxe_port {
+	uint16_t port_id;
+	uint16_t nb_queues;
+	uint16_t first_worker;    /* workers [first, first + nb_queues) */
+	uint16_t vlan;            /* answer only this VID; 0 = any */
+	uint32_t ip;              /* network order */
+	struct rte_ether_addr mac;
+	bool rx_ip_csum;          /* the NIC verifies IPv4 checksums */
+	bool rx_udp_csum;         /* ... and UDP ones */
+	bool tx_ip_csum;          /* the NIC fills the IPv4 checksum */
+	bool spread_sw;           /* software spreading by chaddr */
+	bool attached_here;       /* we hot-plugged it: detach on exit */
+	struct rte_flow *spread_flow;
+	struct dpxe_server_id srv;
+	char name[RTE_ETH_NAME_MAX_LEN];
+};
+
+struct dpxe_worker {
+	struct dpxe_dataplane *dp;
+	const struct dpxe_config *cfg;
+	struct dpxe_port *port;
+	struct dpxe_worker_stats *stats;
+	unsigned int index;
+	unsigned int lcore;
+	uint16_t queue;
+	uint16_t burst;
+	struct rte_mempool *pool;
+	struct rte_ring *ring;    /* frames other workers spread to us */
+	struct rte_eth_dev_tx_buffer *txb;
+	unsigned int stash_count[DPXE_MAX_WORKERS];
+	struct rte_mbuf *stash[DPXE_MAX_WORKERS][DPXE_MAX_BURST];
+	struct dpxe_dhcp_msg msg; /* parse state, reused for every request */
+} __rte_cache_aligned;
+
+struct dpxe_dataplane {
+	const struct dpxe_config *cfg;
+	struct dpxe_dataplane_opts opts;
+	unsigned int n_ports;
+	struct dpxe_port ports[DPXE_CONFIG_MAX_PORTS];
+	unsigned int n_workers;
+	struct dpxe_worker *workers[DPXE_MAX_WORKERS];
+	unsigned int housekeeper;  /* worker index that watches signals */
+	bool quit;                 /* read and written with __atomic */
+	bool stats_requested;      /* ditto */
+	uint64_t tsc_hz;
+	uint64_t start_tsc;        /* housekeeping state */
+	uint64_t last_rx_tsc;
+	uint64_t last_rx_total;
+	struct dpxe_worker_stats stats[DPXE_MAX_WORKERS];
+};
+
+/* port.c */
+int dpxe_port_setup(struct dpxe_dataplane *dp, unsigned int index,
+		    char *err, size_t err_len);
+void dpxe_port_close(struct dpxe_port *port);
+
+/* worker.c */
+int dpxe_worker_main(void *arg);
+
+/* dataplane.c: signals, stats on request, idle and duration limits */
+void dpxe_dp_housekeeping(struct dpxe_dataplane *dp, uint64_t now);
+
+/* handle.c: one received frame; consumes m */
+void dpxe_handle_frame(struct dpxe_worker *w, struct rte_mbuf *m);
+
+static inline bool
+dpxe_dp_quitting(const struct dpxe_dataplane *dp)
+{
+	return __atomic_load_n(&dp->quit, __ATOMIC_RELAXED);
+}
+
+#endif /* DPXE_DP_INTERNAL_H */

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * One received frame, start to finish: classify, answer ARP in place, answer
+ * a PXE request in a fresh mbuf from the worker's own pool, or count a drop
+ * under its reason. Runs on a worker lcore for every packet.
+ */
+#include <rte_branch_prediction.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "byteorder.h"
+#include "dp_internal.h"
+#include "net.h"
+
+static inline void
+drop(struct dpxe_worker *w, struct rte_mbuf *m, enum dpxe_drop_reason r)
+{
+	w->stats->drops[r]++;
+	rte_pktmbuf_free(m);
+}
+
+static inline void
+tx_enqueue(struct dpxe_worker *w, struct rte_mbuf *m)
+{
+	w->stats->tx += rte_eth_tx_buffer(w->port->port_id, w->queue, w->txb, m);
+}
+
+static unsigned int
+parse_flags(const struct dpxe_port *port, const struct rte_mbuf *m)
+{
+	unsigned int flags = 0;
+
+	/* trust the NIC only for a verdict of "good"; anything else
+	 * (unknown, bad, none) is checked in software */
+	if (port->rx_ip_csum &&
+	    (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		flags |= DPXE_PARSE_IP_CSUM_VERIFIED;
+	if (port->rx_udp_csum &&
+	    (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		flags |= DPXE_PARSE_UDP_CSUM_VERIFIED;
+	return flags;
+}
+
+/* ARP requests for our address are answered by rewriting the request. */
+static void
+handle_arp(struct dpxe_worker *w, struct rte_mbuf *m,
+	   const struct dpxe_frame *f)
+{
+	const struct dpxe_port *port = w->port;
+	size_t len;
+
+	if (unlikely(m->nb_segs != 1)) {
+		drop(w, m, DPXE_DROP_ARP_TRUNCATED);
+		return;
+	}
+	if (f->arp_op != DPXE_ARP_OP_REQUEST) {
+		drop(w, m, DPXE_DROP_ARP_NOT_REQUEST);
+		return;
+	}
+	if (f->arp_tpa != port->ip) {
+		drop(w, m, DPXE_DROP_ARP_NOT_FOR_US);
+		return;
+	}
+	len = dpxe_arp_reply_write(rte_pktmbuf_mtod(m, uint8_t *),
+				   rte_pktmbuf_data_len(m) +
+					   rte_pktmbuf_tailroom(m),
+				   f, port->mac.addr_bytes, port->ip);
+	if (unlikely(len == 0)) {
+		drop(w, m, DPXE_DROP_REPLY_TOO_BIG);
+		return;
+	}
+	m->ol_flags = 0;
+	m->data_len = (uint16_t)len;
+	m->pkt_len = (uint32_t)len;
+	w->stats->arp_replies++;
+	tx_enqueue(w, m);
+}
+
+static void
+fill_spec(struct dpxe_udp4_spec *s, const struct dpxe_port *port,
+	  const struct dpxe_frame *f, uint16_t src_port)
+{
+	s->vlan_count = f->vlan_count; /* replies keep the request's tags */
+	for (uint8_t i = 0; i < f->vlan_count; i++) {
+		s->vlan_tpid[i] = f->vlan_tpid[i];
+		s->vlan_tci[i] = f->vlan_tci[i];
+	}
+	rte_ether_addr_copy(&port->mac, (struct rte_ether_addr *)s->src_mac);
+	s->ip_src = port->ip;
+	s->src_port = src_port;
+	s->ttl = 64;
+	s->tos = 0;
+	s->ip_csum_offload = port->tx_ip_csum;
+	s->udp_csum = true;
+}
+
+static void
+handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
+	    const struct dpxe_frame *f)
+{
+	const struct dpxe_port *port = w->port;
+	struct dpxe_udp4_spec spec;
+	struct dpxe_reply_dest dest;
+	enum dpxe_drop_reason r;
+	struct rte_mbuf *out;
+	uint8_t *frame, reply_type;
+	size_t hdr_len, room, plen, len;
+
+	if (f->dst_port != DPXE_DHCP_SERVER_PORT &&
+	    f->dst_port != DPXE_PXE_BOOT_SERVER_PORT) {
+		drop(w, m, DPXE_DROP_UDP_PORT_UNSUPPORTED);
+		return;
+	}
+	if (f->ip_dst != port->ip && f->ip_dst != DPXE_IPV4_BROADCAST) {
+		drop(w, m, DPXE_DROP_NOT_FOR_US);
+		return;
+	}
+	if (port->vlan && (f->vlan_count == 0 ||
+			   (f->vlan_tci[f->vlan_count - 1] & 0x0fff) != port->vlan)) {
+		drop(w, m, DPXE_DROP_NOT_FOR_US);
+		return;
+	}
+	r = dpxe_dhcp_parse(dpxe_frame_payload(f), f->payload_len, &w->msg);
+	if (r != DPXE_DROP_OK) {
+		drop(w, m, r);
+		return;
+	}
+
+	out = rte_pktmbuf_alloc(w->pool);
+	if (unlikely(out == NULL)) {
+		w->stats->mbuf_alloc_fail++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	fill_spec(&spec, port, f, f->dst_port);
+	hdr_len = dpxe_udp4_header_len(&spec);
+	frame = rte_pktmbuf_mtod(out, uint8_t *);
+	room = rte_pktmbuf_tailroom(out);
+	if (unlikely(room <= hdr_len)) {
+		rte_pktmbuf_free(out);
+		drop(w, m, DPXE_DROP_REPLY_TOO_BIG);
+		return;
+	}
+	r = dpxe_proxy_reply(w->cfg, &port->srv, &w->msg, f->dst_port,
+			     frame + hdr_len, room - hdr_len, &plen, &reply_type);
+	if (r != DPXE_DROP_OK) {
+		rte_pktmbuf_free(out);
+		drop(w, m, r);
+		return;
+	}
+
+	dpxe_reply_dest_pick(f, &w->msg, reply_type,
+			     dpxe_load_ip(frame + hdr_len + DPXE_BOOTP_YIADDR),
+			     &dest);
+	if (dest.l2_broadcast)
+		memset(spec.dst_mac, 0xff, sizeof(spec.dst_mac));
+	else
+		memcpy(spec.dst_mac, dest.mac, sizeof(spec.dst_mac));
+	spec.ip_dst = dest.ip;
+	spec.dst_port = dest.port;
+	len = dpxe_udp4_write(frame, room, &spec, plen);
+	rte_pktmbuf_free(m); /* the request is no longer needed */
+	if (unlikely(len == 0)) {
+		rte_pktmbuf_free(out);
+		w->stats->drops[DPXE_DROP_REPLY_TOO_BIG]++;
+		return;
+	}
+	out->data_len = (uint16_t)len;
+	out->pkt_len = (uint32_t)len;
+	if (port->tx_ip_csum) {
+		out->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		out->l2_len = (uint16_t)(hdr_len - DPXE_IPV4_HDR_LEN -
+					 DPXE_UDP_HDR_LEN);
+		out->l3_len = DPXE_IPV4_HDR_LEN;
+	}
+	w->stats->replies[reply_type]++;
+	tx_enqueue(w, out);
+}
+
+void
+dpxe_handle_frame(struct dpxe_worker *w, struct rte_mbuf *m)
+{
+	struct dpxe_frame f;
+	enum dpxe_drop_reason r;
+
+	/* only the first segment is parsed: DHCP never needs scattered RX,
+	 * and a frame bigger than a segment is not a message we answer */
+	r = dpxe_frame_parse(rte_pktmbuf_mtod(m, const uint8_t *),
+			     rte_pktmbuf_data_len(m), parse_flags(w->port, m),
+			     &f);
+	if (r != DPXE_DROP_OK) {
+		drop(w, m, r);
+		return;
+	}
+	if (f.kind == DPXE_FRAME_ARP)
+		handle_arp(w, m, &f);
+	else
+		handle_dhcp(w, m, &f);
+}

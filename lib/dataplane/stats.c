@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Printing the per-worker counters: a table for people, JSON for scripts. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "dp_internal.h"
+
+static uint64_t
+rd(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static void
+add(struct dpxe_worker_stats *t, const struct dpxe_worker_stats *s)
+{
+	t->rx += rd(&s->rx);
+	t->rx_spread_in += rd(&s->rx_spread_in);
+	t->spread_out += rd(&s->spread_out);
+	t->spread_ring_full += rd(&s->spread_ring_full);
+	t->tx += rd(&s->tx);
+	t->tx_full += rd(&s->tx_full);
+	t->mbuf_alloc_fail += rd(&s->mbuf_alloc_fail);
+	t->arp_replies += rd(&s->arp_replies);
+	for (int i = 0; i <= DPXE_DHCP_MSG_TYPE_MAX; i++)
+		t->replies[i] += rd(&s->replies[i]);
+	for (int i = 0; i < DPXE_DROP_MAX; i++)
+		t->drops[i] += rd(&s->drops[i]);
+	t->busy_cycles += rd(&s->busy_cycles);
+	t->busy_packets += rd(&s->busy_packets);
+}
+
+void
+dpxe_stats_sum(const struct dpxe_dataplane *dp, struct dpxe_worker_stats *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned int i = 0; i < dp->n_workers; i++)
+		add(t, &dp->stats[i]);
+}
+
+static uint64_t
+dropped(const struct dpxe_worker_stats *s)
+{
+	uint64_t n = 0;
+
+	for (int i = 1; i < DPXE_DROP_MAX; i++)
+		n += s->drops[i];
+	return n;
+}
+
+void
+dpxe_stats_print(const struct dpxe_dataplane *dp, FILE *f)
+{
+	struct dpxe_worker_stats t;
+
+	dpxe_stats_sum(dp, &t);
+	fprintf(f, "dpxe stats: rx %" PRIu64 " tx %" PRIu64 " dropped %" PRIu64
+		   " tx_full %" PRIu64 " mbuf_alloc_fail %" PRIu64
+		   " arp_replies %" PRIu64 "\n",
+		t.rx, t.tx, dropped(&t), t.tx_full, t.mbuf_alloc_fail,
+		t.arp_replies);
+	fprintf(f, "  replies:");
+	for (int i = 1; i <= DPXE_DHCP_MSG_TYPE_MAX; i++)
+		if (t.replies[i])
+			fprintf(f, " %s %" PRIu64, dpxe_dhcp_msg_type_name((uint8_t)i),
+				t.replies[i]);
+	fprintf(f, "\n  drops:");
+	for (int i = 1; i < DPXE_DROP_MAX; i++)
+		if (t.drops[i])
+			fprintf(f, " %s %" PRIu64,
+				dpxe_drop_reason_name((enum dpxe_drop_reason)i),
+				t.drops[i]);
+	fprintf(f, "\n");
+	if (t.busy_packets)
+		fprintf(f, "  cycles/packet %.1f\n",
+			(double)t.busy_cycles / (double)t.busy_packets);
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		const struct dpxe_worker_stats *s = &dp->stats[i];
+
+		fprintf(f, "  worker %u lcore %u: rx %" PRIu64 " spread_in %" PRIu64
+			   " spread_out %" PRIu64 " tx %" PRIu64 " dropped %" PRIu64
+			   "\n",
+			i, dp->workers[i]->lcore, rd(&s->rx), rd(&s->rx_spread_in),
+			rd(&s->spread_out), rd(&s->tx), dropped(s));
+	}
+}
+
+static void
+json_counters(FILE *f, const struct dpxe_worker_stats *s)
+{
+	fprintf(f, "\"rx\": %" PRIu64 ", \"tx\": %" PRIu64
+		   ", \"rx_spread_in\": %" PRIu64 ", \"spread_out\": %" PRIu64
+		   ", \"spread_ring_full\": %" PRIu64 ", \"tx_full\": %" PRIu64
+		   ", \"mbuf_alloc_fail\": %" PRIu64 ", \"arp_replies\": %" PRIu64
+		   ", \"busy_cycles\": %" PRIu64 ", \"busy_packets\": %" PRIu64,
+		s->rx, s->tx, s->rx_spread_in, s->spread_out, s->spread_ring_full,
+		s->tx_full, s->mbuf_alloc_fail, s->arp_replies, s->busy_cycles,
+		s->busy_packets);
+	fprintf(f, ", \"replies\": {");
+	for (int i = 1, first = 1; i <= DPXE_DHCP_MSG_TYPE_MAX; i++, first = 0)
+		fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ",
+			dpxe_dhcp_msg_type_name((uint8_t)i), s->replies[i]);
+	fprintf(f, "}, \"drops\": {");
+	for (int i = 1, first = 1; i < DPXE_DROP_MAX; i++, first = 0)
+		fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ",
+			dpxe_drop_reason_name((enum dpxe_drop_reason)i),
+			s->drops[i]);
+	fprintf(f, "}");
+}
+
+void
+dpxe_stats_print_json(const struct dpxe_dataplane *dp, FILE *f)
+{
+	struct dpxe_worker_stats t, s;
+
+	dpxe_stats_sum(dp, &t);
+	fprintf(f, "{\"tsc_hz\": %" PRIu64 ", \"total\": {", dp->tsc_hz);
+	json_counters(f, &t);
+	fprintf(f, "}, \"workers\": [");
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		memset(&s, 0, sizeof(s));
+		add(&s, &dp->stats[i]);
+		fprintf(f, "%s{\"lcore\": %u, ", i ? ", " : "",
+			dp->workers[i]->lcore);
+		json_counters(f, &s);
+		fprintf(f, "}");
+	}
+	fprintf(f, "]}\n");
+}

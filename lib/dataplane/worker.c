@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop: rx_burst -> (spread) -> handle -> buffered tx_burst,
+ * with a drain timer for partial bursts. One per lcore, run to completion.
+ *
+ * Software spreading: a NIC hashes IP/UDP for RSS, and every DISCOVER is
+ * 0.0.0.0:68 -> 255.255.255.255:67, so they all land on one queue. The worker
+ * that receives a DHCP frame looks at chaddr and, when another worker owns
+ * that client, hands the mbuf over through the owner's ring; the owner
+ * answers it. Rings are lock-free (multi-producer, single-consumer).
+ */
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_prefetch.h>
+#include <rte_ring.h>
+
+#include "byteorder.h"
+#include "client_hash.h"
+#include "dp_internal.h"
+#include "net.h"
+
+/*
+ * Which worker of the port owns the client in this frame, or -1 to keep it
+ * here (not a DHCP request we can read a chaddr from: ARP, junk, ...). A
+ * cheap peek, not a parse: handle.c does the real checks.
+ */
+static int
+spread_owner(const struct dpxe_port *port, const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	uint32_t off = 12;
+	uint16_t type;
+	uint32_t ihl;
+
+	if (len < DPXE_ETHER_HDR_LEN)
+		return -1;
+	type = dpxe_load_be16(p + off);
+	while ((type == DPXE_ETHERTYPE_VLAN || type == DPXE_ETHERTYPE_QINQ ||
+		type == DPXE_ETHERTYPE_QINQ_OLD) &&
+	       off + 6 <= len) {
+		off += 4;
+		type = dpxe_load_be16(p + off);
+	}
+	off += 2;
+	if (type != DPXE_ETHERTYPE_IPV4 || off + DPXE_IPV4_HDR_LEN > len)
+		return -1;
+	ihl = (uint32_t)(p[off] & 0x0f) * 4;
+	if (p[off + 9] != DPXE_IPPROTO_UDP)
+		return -1;
+	off += ihl + DPXE_UDP_HDR_LEN + DPXE_BOOTP_CHADDR;
+	if (off + 6 > len)
+		return -1;
+	return (int)(port->first_worker +
+		     dpxe_client_owner(p + off, port->nb_queues));
+}
+
+static void
+spread_flush(struct dpxe_worker *w)
+{
+	struct dpxe_dataplane *dp = w->dp;
+
+	for (unsigned int i = w->port->first_worker;
+	     i < (unsigned int)w->port->first_worker + w->port->nb_queues; i++) {
+		unsigned int n = w->stash_count[i], sent;
+
+		if (n == 0)
+			continue;
+		sent = rte_ring_enqueue_burst(dp->workers[i]->ring,
+					      (void **)w->stash[i], n, NULL);
+		w->stats->spread_out += sent;
+		if (unlikely(sent < n)) {
+			w->stats->spread_ring_full += n - sent;
+			rte_pktmbuf_free_bulk(&w->stash[i][sent], n - sent);
+		}
+		w->stash_count[i] = 0;
+	}
+}
+
+static unsigned int
+process_burst(struct dpxe_worker *w, struct rte_mbuf **pkts, unsigned int n,
+	      bool may_spread)
+{
+	unsigned int handled = 0;
+
+	for (unsigned int i = 0; i < n && i < DPXE_PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (i + DPXE_PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(
+				pkts[i + DPXE_PREFETCH_AHEAD], void *));
+		if (may_spread) {
+			int owner = spread_owner(w->port, m);
+
+			if (owner >= 0 && (unsigned int)owner != w->index) {
+				w->stash[owner][w->stash_count[owner]++] = m;
+				continue;
+			}
+		}
+		dpxe_handle_frame(w, m);
+		handled++;
+	}
+	if (may_spread)
+		spread_flush(w);
+	return handled;
+}
+
+static void
+tx_drop_cb(struct rte_mbuf **unsent, uint16_t count, void *userdata)
+{
+	struct dpxe_worker *w = userdata;
+
+	w->stats->tx_full += count;
+	rte_pktmbuf_free_bulk(unsent, count);
+}
+
+int
+dpxe_worker_main(void *arg)
+{
+	struct dpxe_dataplane *dp = arg;
+	struct dpxe_worker *w = NULL;
+	struct rte_mbuf *pkts[DPXE_MAX_BURST];
+	uint64_t drain_tsc, housekeep_tsc, prev_drain, prev_house;
+	bool spread;
+
+	for (unsigned int i = 0; i < dp->n_workers; i++)
+		if (dp->workers[i]->lcore == rte_lcore_id())
+			w = dp->workers[i];
+	if (w == NULL)
+		return 0; /* an lcore we were not given work for */
+
+	rte_eth_tx_buffer_set_err_callback(w->txb, tx_drop_cb, w);
+	spread = w->port->spread_sw;
+	drain_tsc = dp->tsc_hz / 1000000 * DPXE_DRAIN_US;
+	housekeep_tsc = dp->tsc_hz / 1000 * DPXE_HOUSEKEEP_MS;
+	prev_drain = prev_house = rte_rdtsc();
+	DP_LOG(INFO, "worker %u on lcore %u: port %s queue %u%s", w->index,
+	       w->lcore, w->port->name, w->queue,
+	       spread ? ", software spreading" : "");
+
+	while (!dpxe_dp_quitting(dp)) {
+		uint64_t t0 = rte_rdtsc(), now;
+		uint16_t n;
+		unsigned int work = 0;
+
+		n = rte_eth_rx_burst(w->port->port_id, w->queue, pkts, w->burst);
+		if (n) {
+			w->stats->rx += n;
+			work += process_burst(w, pkts, n, spread);
+		}
+		if (spread) {
+			unsigned int k = rte_ring_dequeue_burst(
+				w->ring, (void **)pkts, w->burst, NULL);
+
+			if (k) {
+				w->stats->rx_spread_in += k;
+				work += process_burst(w, pkts, k, false);
+			}
+		}
+		now = rte_rdtsc();
+		if (work) {
+			w->stats->busy_cycles += now - t0;
+			w->stats->busy_packets += work;
+		}
+		if (n == 0 || now - prev_drain > drain_tsc) {
+			w->stats->tx += rte_eth_tx_buffer_flush(
+				w->port->port_id, w->queue, w->txb);
+			prev_drain = now;
+		}
+		if (w->index == dp->housekeeper && now - prev_house > housekeep_tsc) {
+			dpxe_dp_housekeeping(dp, now);
+			prev_house = now;
+		}
+	}
+	w->stats->tx += rte_eth_tx_buffer_flush(w->port->port_id, w->queue,
+						w->txb);
+	return 0;
+}
