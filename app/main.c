@@ -5,16 +5,19 @@
  * Command line, the DPDK way: EAL options first, then "--", then dpxe's
  * own. Without "--" every argument is dpxe's, so that
  * "dpxe --check-config FILE" works on a host without hugepages or NICs.
- * main() only parses arguments and dispatches; the EAL start-up will join
- * here, taking the arguments before "--".
+ * main() only parses arguments and dispatches: run.c starts EAL with the
+ * arguments before "--".
  */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_config.h"
+#include "run.h"
 
 #define EXIT_USAGE 2
 
@@ -31,10 +34,27 @@ usage(FILE *f, const char *prog)
 		"                         it with defaults filled in, and exit:\n"
 		"                         0 if valid, 2 if not (the error, with\n"
 		"                         file:line:column, goes to stderr)\n"
+		"      --stats-json FILE  on exit, write the counters as JSON\n"
+		"      --idle-exit MS     stop once no frame arrived for MS ms\n"
+		"      --duration MS      stop after MS ms\n"
 		"  -h, --help             this text\n"
 		"\n"
 		"FILE (or --check-config=FILE) is the same as -c FILE.\n",
 		prog, prog);
+}
+
+static int
+parse_ms(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
 }
 
 int
@@ -44,10 +64,14 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", optional_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "stats-json", required_argument, NULL, 'J' },
+		{ "idle-exit", required_argument, NULL, 'I' },
+		{ "duration", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *prog = argv[0] != NULL ? argv[0] : "dpxe";
 	const char *file = NULL;
+	struct dpxe_run_opts run = { 0 };
 	bool check = false;
 	char **own;
 	int own_argc = 1, first = 1, opt, rc;
@@ -81,6 +105,18 @@ main(int argc, char **argv)
 			check = true;
 			if (optarg != NULL)
 				file = optarg;
+			break;
+		case 'J':
+			run.stats_json = optarg;
+			break;
+		case 'I':
+		case 'D':
+			if (parse_ms(optarg, opt == 'I' ? &run.idle_exit_ms :
+							  &run.duration_ms) < 0) {
+				fprintf(stderr, "%s: \"%s\" is not a number of "
+						"milliseconds\n", prog, optarg);
+				rc = EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			usage(stdout, prog);
@@ -127,7 +163,7 @@ main(int argc, char **argv)
 	if (check)
 		return dpxe_check_config(file, stdout, stderr);
 
-	fprintf(stderr, "%s: the dataplane is not part of this build yet; "
-			"only --check-config is available\n", prog);
-	return EXIT_FAILURE;
+	run.config_file = file;
+	/* EAL gets argv[0] and everything before "--" */
+	return dpxe_run(first == 1 ? 1 : first - 1, argv, &run);
 }
