@@ -1,0 +1,32 @@
+#!/bin/bash
+# Install what dpxe needs to build, run and test, from Debian 12's packages.
+# Idempotent: installs only what is missing. Needs root (or sudo).
+#   tests/install-deps.sh          build + run dependencies
+#   tests/install-deps.sh --tests  also the test peers (clients, QEMU, capture)
+set -euo pipefail
+
+build_pkgs=(meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+	libdpdk-dev dpdk dpdk-dev libcyaml-dev libyaml-dev libcmocka-dev
+	libpcap-dev python3 iproute2)
+test_pkgs=(udhcpc isc-dhcp-client tcpdump tshark dnsmasq tftp-hpa
+	qemu-system-x86 ipxe-qemu python3-scapy procps psmisc)
+
+want=("${build_pkgs[@]}")
+[ "${1:-}" = "--tests" ] && want+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer for it
+echo "wireshark-common wireshark-common/install-setuid boolean false" |
+	$SUDO debconf-set-selections
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
