@@ -57,17 +57,18 @@ dpxe_dhcp_add_option(struct dpxe_dhcp_builder *b, uint8_t code,
 		b->overflow = true;
 		return -1;
 	}
+	size_t done = 0;
+
 	do {
-		size_t n = len > 255 ? 255 : len;
+		size_t n = len - done > 255 ? 255 : len - done;
 
 		b->buf[b->len++] = code;
 		b->buf[b->len++] = (uint8_t)n;
 		if (n)
-			memcpy(b->buf + b->len, v, n);
+			memcpy(b->buf + b->len, v + done, n);
 		b->len += n;
-		v += n;
-		len -= n;
-	} while (len);
+		done += n;
+	} while (done < len);
 	return 0;
 }
 
