@@ -22,9 +22,12 @@
 # Environment:
 #   OUT_DIR        output directory (default: <repo>/tests/data/clients)
 #   QEMU_TIMEOUT   seconds a qemu run may take (default 90; TCG is slow)
-#   TOTAL_TIMEOUT  seconds the whole script may take (default 900)
+#   TOTAL_TIMEOUT  seconds the captures may take, after any install (default 420;
+#                  a full run takes about 3 minutes)
 #   NO_INSTALL=1   never call apt-get
 #   KEEP_TMP=1     keep the temp dir (logs) for debugging
+#   CAPTURE_FILTER tcpdump filter (default: udp port 67 or udp port 68 or
+#                  udp port 4011); change only for debugging
 #
 # No traffic leaves the two namespaces: the only links are the veth pair, a
 # bridge and a tap, all inside them, and nothing is routed.
@@ -35,10 +38,50 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 OUT_DIR=${OUT_DIR:-$REPO_DIR/tests/data/clients}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-90}
-TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-900}
+TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-420}
+CAPTURE_FILTER=${CAPTURE_FILTER:-udp port 67 or udp port 68 or udp port 4011}
 
-# Bound the whole run: re-exec under timeout(1) once.
+log()  { printf '[capture] %s\n' "$*" >&2; }
+die()  { log "ERROR: $*"; exit 1; }
+IPXE_DIR=/usr/lib/ipxe/qemu
+
+[[ $(id -u) -eq 0 ]] || die "run as root"
+
+# ---------------------------------------------------------------- install
+need_pkgs() {
+    local want=() c p
+    while read -r c p; do
+        command -v "$c" >/dev/null 2>&1 || want+=("$p")
+    done <<'EOF'
+tcpdump tcpdump
+tshark tshark
+dhclient isc-dhcp-client
+udhcpc udhcpc
+dnsmasq dnsmasq-base
+qemu-system-x86_64 qemu-system-x86
+ip iproute2
+EOF
+    [[ -e $IPXE_DIR/pxe-e1000.rom ]] || want+=(ipxe-qemu)
+    [[ -e /usr/share/OVMF/OVMF_CODE_4M.fd ]] || want+=(ovmf)
+    [[ -e /usr/share/seabios/bios-256k.bin ]] || want+=(seabios)
+    ((${#want[@]})) || return 0
+    [[ -z ${NO_INSTALL:-} ]] || die "missing packages: ${want[*]} (NO_INSTALL set)"
+    log "installing: ${want[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # tshark asks whether non-root users may capture: answer no.
+    echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
+    local alog; alog=$(mktemp /tmp/dpxecap-apt.XXXXXX)
+    apt-get install -y -q --no-install-recommends "${want[@]}" >"$alog" 2>&1 ||
+        { apt-get update -q >>"$alog" 2>&1 &&
+          apt-get install -y -q --no-install-recommends "${want[@]}" >>"$alog" 2>&1; } ||
+        { tail -20 "$alog" >&2; rm -f "$alog"; die "apt-get install failed"; }
+    rm -f "$alog"
+}
+
+# Install first (not bounded: never kill apt/dpkg halfway), then bound the
+# capture run itself: re-exec under timeout(1) once.
 if [[ -z ${DPXECAP_INNER:-} ]]; then
+    need_pkgs
     export DPXECAP_INNER=1
     exec timeout -k 15 "$TOTAL_TIMEOUT" "$0" "$@"
 fi
@@ -54,7 +97,6 @@ SRV_IP=$NET.1
 MAC_VETH_C=02:dc:00:00:00:02
 MAC_VETH_S=02:dc:00:00:00:01
 MAC_QEMU=52:54:00:dc:00:10
-IPXE_DIR=/usr/lib/ipxe/qemu
 BOOTFILE=dpxe-capture-missing.0   # deliberately absent: no TFTP server runs
 
 ALL_SCENARIOS=(dhclient-pxe dhclient-plain udhcpc-pxe udhcpc-plain ipxe-bios ipxe-uefi edk2-uefi ipxe-proxydhcp)
@@ -64,14 +106,11 @@ shq() {
     local a out=""
     for a in "$@"; do
         if [[ $a =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then out+="${out:+ }$a"
-        else out+="${out:+ }$(printf '%q' "$a")"; fi
+        else out+="${out:+ }'${a//\'/\'\\\'\'}'"; fi
     done
     printf '%s' "$out"
 }
-log()  { printf '[capture] %s\n' "$*" >&2; }
-die()  { log "ERROR: $*"; exit 1; }
 
-[[ $(id -u) -eq 0 ]] || die "run as root"
 
 TMP=$(mktemp -d /tmp/dpxecap.XXXXXX)
 PIDS=()            # every background process we start
@@ -108,35 +147,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# ---------------------------------------------------------------- install
-need_pkgs() {
-    local want=() c p
-    while read -r c p; do
-        command -v "$c" >/dev/null 2>&1 || want+=("$p")
-    done <<'EOF'
-tcpdump tcpdump
-tshark tshark
-dhclient isc-dhcp-client
-udhcpc udhcpc
-dnsmasq dnsmasq-base
-qemu-system-x86_64 qemu-system-x86
-ip iproute2
-EOF
-    [[ -e $IPXE_DIR/pxe-e1000.rom ]] || want+=(ipxe-qemu)
-    [[ -e /usr/share/OVMF/OVMF_CODE_4M.fd ]] || want+=(ovmf)
-    [[ -e /usr/share/seabios/bios-256k.bin ]] || want+=(seabios)
-    ((${#want[@]})) || return 0
-    [[ -z ${NO_INSTALL:-} ]] || die "missing packages: ${want[*]} (NO_INSTALL set)"
-    log "installing: ${want[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    # tshark asks whether non-root users may capture: answer no.
-    echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-    apt-get install -y -q --no-install-recommends "${want[@]}" >"$TMP/apt.log" 2>&1 ||
-        { apt-get update -q >>"$TMP/apt.log" 2>&1 &&
-          apt-get install -y -q --no-install-recommends "${want[@]}" >>"$TMP/apt.log" 2>&1; } ||
-        { tail -20 "$TMP/apt.log" >&2; die "apt-get install failed"; }
-}
 
 # ---------------------------------------------------------------- topology
 ns_srv() { ip netns exec "$NS_SRV" "$@"; }
@@ -189,7 +199,7 @@ start_capture() {   # start_capture NAME
     rm -f "$f"
     # Classic pcap (tcpdump's -w format), Ethernet, DHCP only.
     ip netns exec "$NS_SRV" tcpdump -i "$VETH_S" -nn -U -s 0 -w "$f" \
-        'udp port 67 or udp port 68 or udp port 4011' >"$TMP/$1.tcpdump.log" 2>&1 &
+        "$CAPTURE_FILTER" >"$TMP/$1.tcpdump.log" 2>&1 &
     CAP_PID=$!; PIDS+=("$CAP_PID")
     local i
     for i in $(seq 50); do grep -q 'listening on' "$TMP/$1.tcpdump.log" && return 0; sleep 0.1; done
@@ -405,7 +415,7 @@ run_ipxe_proxy() {
     run_qemu "$name" 'udp.srcport == 4011' 1 -boot n \
         -device "e1000,netdev=n0,mac=$MAC_QEMU,romfile=$IPXE_DIR/pxe-e1000.rom" || rc=$?
     stop_capture "$name"; stop_dnsmasq
-    record "$name" "legacy BIOS PXE boot via iPXE against an address-only DHCP server plus a proxyDHCP server (dnsmasq --dhcp-range=$NET.0,proxy --pxe-service=x86PC,...): includes the ProxyDHCP REQUEST to udp/4011" \
+    record "$name" "legacy BIOS PXE boot via iPXE against an address-only DHCP server plus a proxyDHCP server (second dnsmasq, --dhcp-range=$NET.0,proxy --pxe-service=...): DISCOVER, address OFFER + proxy OFFER (option 60 PXEClient, option 43 PXE menu/boot servers), REQUEST/ACK, then (about 15 s later) iPXE's PXE Boot Server Discovery REQUEST unicast to udp/4011 (xid 0, option 43 suboption 71 boot item 0x8000 layer 0) and its ACK from udp/4011" \
         "$(qemu_client_desc "pxe-e1000.rom under SeaBIOS $(pkgver seabios)")" "$QEMU_CMD"
     return $rc
 }
@@ -510,7 +520,6 @@ EOF
 }
 
 # ---------------------------------------------------------------- main
-need_pkgs
 scenarios=("$@")
 ((${#scenarios[@]})) || scenarios=("${ALL_SCENARIOS[@]}")
 setup_net
