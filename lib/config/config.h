@@ -40,7 +40,7 @@ enum dpxe_config_mode {
 enum dpxe_config_spreading {
 	DPXE_CONFIG_SPREADING_AUTO = 0, /**< pick the best the NIC offers */
 	DPXE_CONFIG_SPREADING_FLOW,     /**< rte_flow rules on the client MAC */
-	DPXE_CONFIG_SPREADING_SOFTWARE, /**< queue 0 hashes to worker rings */
+	DPXE_CONFIG_SPREADING_SOFTWARE, /**< workers hand frames to the chaddr owner */
 	DPXE_CONFIG_SPREADING_NONE,     /**< whoever receives it answers */
 };
 

@@ -26,6 +26,7 @@
 #define DPXE_SPREAD_RING_SIZE 4096
 #define DPXE_DRAIN_US 100      /* flush partial TX bursts this often */
 #define DPXE_HOUSEKEEP_MS 10   /* signals, stats, idle checks */
+#define DPXE_DELAY_SLOTS 8192u /* replies held for reply_delay_ms; 2^n */
 
 extern int dpxe_logtype_dp;
 #define DP_LOG(level, fmt, ...)                                                \
@@ -49,6 +50,13 @@ struct dpxe_port {
 	char name[RTE_ETH_NAME_MAX_LEN];
 };
 
+/* A reply held back by dataplane.reply_delay_ms. The delay is the same for
+ * every reply, so a FIFO is already in due order: no timer wheel needed. */
+struct dpxe_delayed {
+	struct rte_mbuf *m;
+	uint64_t due; /* TSC */
+};
+
 struct dpxe_worker {
 	struct dpxe_dataplane *dp;
 	const struct dpxe_config *cfg;
@@ -61,6 +69,10 @@ struct dpxe_worker {
 	struct rte_mempool *pool;
 	struct rte_ring *ring;    /* frames other workers spread to us */
 	struct rte_eth_dev_tx_buffer *txb;
+	uint64_t delay_tsc;       /* 0: replies go out at once */
+	uint32_t delay_head;      /* next to send */
+	uint32_t delay_tail;      /* next free slot */
+	struct dpxe_delayed delayq[DPXE_DELAY_SLOTS];
 	unsigned int stash_count[DPXE_MAX_WORKERS];
 	struct rte_mbuf *stash[DPXE_MAX_WORKERS][DPXE_MAX_BURST];
 	struct dpxe_dhcp_msg msg; /* parse state, reused for every request */
@@ -96,6 +108,15 @@ void dpxe_dp_housekeeping(struct dpxe_dataplane *dp, uint64_t now);
 
 /* handle.c: one received frame; consumes m */
 void dpxe_handle_frame(struct dpxe_worker *w, struct rte_mbuf *m);
+/* handle.c: send delayed replies that are due (all: free every one) */
+void dpxe_delay_release(struct dpxe_worker *w, uint64_t now, bool all);
+
+/* Queue a frame on the worker's buffered TX path. */
+static inline void
+dpxe_tx(struct dpxe_worker *w, struct rte_mbuf *m)
+{
+	w->stats->tx += rte_eth_tx_buffer(w->port->port_id, w->queue, w->txb, m);
+}
 
 static inline bool
 dpxe_dp_quitting(const struct dpxe_dataplane *dp)

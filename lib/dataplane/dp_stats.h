@@ -23,6 +23,7 @@ struct dpxe_worker_stats {
 	uint64_t tx;            /* frames the NIC accepted */
 	uint64_t tx_full;       /* replies dropped: TX queue full */
 	uint64_t mbuf_alloc_fail; /* replies lost: our mempool was empty */
+	uint64_t delay_queue_full; /* replies lost: too many held for the delay */
 	uint64_t arp_replies;
 	uint64_t replies[DPXE_DHCP_MSG_TYPE_MAX + 1]; /* by DHCP message type */
 	uint64_t drops[DPXE_DROP_MAX]; /* by reason; [OK] is unused */

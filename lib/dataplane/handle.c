@@ -5,6 +5,7 @@
  * under its reason. Runs on a worker lcore for every packet.
  */
 #include <rte_branch_prediction.h>
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
@@ -19,10 +20,43 @@ drop(struct dpxe_worker *w, struct rte_mbuf *m, enum dpxe_drop_reason r)
 	rte_pktmbuf_free(m);
 }
 
+/* A DHCP reply goes out now, or after reply_delay_ms: some firmware misses
+ * answers that come too fast. Held, never blocked on: the worker loop sends
+ * what is due (dpxe_delay_release). */
 static inline void
-tx_enqueue(struct dpxe_worker *w, struct rte_mbuf *m)
+reply_out(struct dpxe_worker *w, struct rte_mbuf *m)
 {
-	w->stats->tx += rte_eth_tx_buffer(w->port->port_id, w->queue, w->txb, m);
+	struct dpxe_delayed *slot;
+
+	if (likely(w->delay_tsc == 0)) {
+		dpxe_tx(w, m);
+		return;
+	}
+	if (unlikely(w->delay_tail - w->delay_head == DPXE_DELAY_SLOTS)) {
+		w->stats->delay_queue_full++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	slot = &w->delayq[w->delay_tail++ & (DPXE_DELAY_SLOTS - 1)];
+	slot->m = m;
+	slot->due = rte_rdtsc() + w->delay_tsc;
+}
+
+void
+dpxe_delay_release(struct dpxe_worker *w, uint64_t now, bool all)
+{
+	while (w->delay_head != w->delay_tail) {
+		struct dpxe_delayed *slot =
+			&w->delayq[w->delay_head & (DPXE_DELAY_SLOTS - 1)];
+
+		if (!all && slot->due > now)
+			break;
+		if (all)
+			rte_pktmbuf_free(slot->m);
+		else
+			dpxe_tx(w, slot->m);
+		w->delay_head++;
+	}
 }
 
 static unsigned int
@@ -75,7 +109,7 @@ handle_arp(struct dpxe_worker *w, struct rte_mbuf *m,
 	m->data_len = (uint16_t)len;
 	m->pkt_len = (uint32_t)len;
 	w->stats->arp_replies++;
-	tx_enqueue(w, m);
+	dpxe_tx(w, m);
 }
 
 static void
@@ -176,7 +210,7 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 		out->l3_len = DPXE_IPV4_HDR_LEN;
 	}
 	w->stats->replies[reply_type]++;
-	tx_enqueue(w, out);
+	reply_out(w, out);
 }
 
 void

@@ -21,6 +21,7 @@ add(struct dpxe_worker_stats *t, const struct dpxe_worker_stats *s)
 	t->tx += rd(&s->tx);
 	t->tx_full += rd(&s->tx_full);
 	t->mbuf_alloc_fail += rd(&s->mbuf_alloc_fail);
+	t->delay_queue_full += rd(&s->delay_queue_full);
 	t->arp_replies += rd(&s->arp_replies);
 	for (int i = 0; i <= DPXE_DHCP_MSG_TYPE_MAX; i++)
 		t->replies[i] += rd(&s->replies[i]);
@@ -91,10 +92,11 @@ json_counters(FILE *f, const struct dpxe_worker_stats *s)
 	fprintf(f, "\"rx\": %" PRIu64 ", \"tx\": %" PRIu64
 		   ", \"rx_spread_in\": %" PRIu64 ", \"spread_out\": %" PRIu64
 		   ", \"spread_ring_full\": %" PRIu64 ", \"tx_full\": %" PRIu64
-		   ", \"mbuf_alloc_fail\": %" PRIu64 ", \"arp_replies\": %" PRIu64
+		   ", \"mbuf_alloc_fail\": %" PRIu64
+		   ", \"delay_queue_full\": %" PRIu64 ", \"arp_replies\": %" PRIu64
 		   ", \"busy_cycles\": %" PRIu64 ", \"busy_packets\": %" PRIu64,
 		s->rx, s->tx, s->rx_spread_in, s->spread_out, s->spread_ring_full,
-		s->tx_full, s->mbuf_alloc_fail, s->arp_replies, s->busy_cycles,
+		s->tx_full, s->mbuf_alloc_fail, s->delay_queue_full, s->arp_replies, s->busy_cycles,
 		s->busy_packets);
 	fprintf(f, ", \"replies\": {");
 	for (int i = 1, first = 1; i <= DPXE_DHCP_MSG_TYPE_MAX; i++, first = 0)

@@ -161,6 +161,8 @@ dpxe_worker_main(void *arg)
 			}
 		}
 		now = rte_rdtsc();
+		if (w->delay_head != w->delay_tail)
+			dpxe_delay_release(w, now, false);
 		if (work) {
 			w->stats->busy_cycles += now - t0;
 			w->stats->busy_packets += work;
@@ -177,5 +179,6 @@ dpxe_worker_main(void *arg)
 	}
 	w->stats->tx += rte_eth_tx_buffer_flush(w->port->port_id, w->queue,
 						w->txb);
+	dpxe_delay_release(w, 0, true); /* stopping: held replies are dropped */
 	return 0;
 }
