@@ -3,6 +3,7 @@
 # captured frames (tests/data/clients/*.pcap) plus hand-made shapes.
 # Fails on any crash, sanitizer report, leak or timeout the fuzzer finds.
 # usage: run-fuzz.sh FUZZER SECONDS SEED_PCAP...
+#        run-fuzz.sh FUZZER SECONDS --files SEED_FILE...  (seeds used whole)
 set -euo pipefail
 fuzzer=$1 seconds=$2
 shift 2
@@ -10,6 +11,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" "$work/artifacts"
 
+if [ "${1:-}" = "--files" ]; then
+	shift
+	cp "$@" "$work/corpus/"
+	echo "run-fuzz: $# seed files"
+else
 # Every frame of every pcap becomes one seed file (classic pcap, any endianness).
 python3 - "$work/corpus" "$@" <<'PY'
 import struct, sys, os
@@ -34,6 +40,7 @@ for path in sys.argv[2:]:
         off += incl
 print(f'run-fuzz: {n} seed frames from {len(sys.argv) - 2} pcap files')
 PY
+fi
 
 # -timeout: one input taking over 5 s is a hang; -rss_limit_mb bounds memory.
 "$fuzzer" "$work/corpus" -max_total_time="$seconds" -timeout=5 \
