@@ -7,7 +7,7 @@
 # Asserts every field check in pxe_client.py passes, dpxe exits 0 on SIGTERM
 # and its stats count 2 OFFERs, 1 ACK, at least 1 ARP reply and no drop.
 source "$(dirname "$0")/lib.sh"
-netns_require "${1:-}" scapy
+netns_require "${1:-}" scapy ethtool
 netns_setup
 netns_config 1
 start_dpxe 0
