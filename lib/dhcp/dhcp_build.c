@@ -5,6 +5,8 @@
 #include "byteorder.h"
 #include "dhcp_build.h"
 
+#define likely_small(len) __builtin_expect((len) <= 255, 1)
+
 size_t
 dpxe_dhcp_reply_limit(const struct dpxe_dhcp_msg *req)
 {
@@ -50,22 +52,32 @@ dpxe_dhcp_add_option(struct dpxe_dhcp_builder *b, uint8_t code,
 		     const void *val, size_t len)
 {
 	const uint8_t *v = val;
-	size_t pieces = len ? (len + 254) / 255 : 1;
+	size_t done = 0;
 
-	/* one byte stays free for END */
-	if (b->overflow || b->cap - b->len < 2 * pieces + len + 1) {
+	/* the common case, one instance; one byte always stays free for END */
+	if (likely_small(len)) {
+		if (b->overflow || b->cap - b->len < len + 3) {
+			b->overflow = true;
+			return -1;
+		}
+		b->buf[b->len] = code;
+		b->buf[b->len + 1] = (uint8_t)len;
+		if (len)
+			memcpy(b->buf + b->len + 2, v, len);
+		b->len += len + 2;
+		return 0;
+	}
+	/* RFC 3396: split into 255-byte instances of the same code */
+	if (b->overflow || b->cap - b->len < 2 * ((len + 254) / 255) + len + 1) {
 		b->overflow = true;
 		return -1;
 	}
-	size_t done = 0;
-
 	do {
 		size_t n = len - done > 255 ? 255 : len - done;
 
 		b->buf[b->len++] = code;
 		b->buf[b->len++] = (uint8_t)n;
-		if (n)
-			memcpy(b->buf + b->len, v + done, n);
+		memcpy(b->buf + b->len, v + done, n);
 		b->len += n;
 		done += n;
 	} while (done < len);

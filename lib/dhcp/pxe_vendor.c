@@ -40,38 +40,63 @@ void
 dpxe_vendor_class_parse(const uint8_t *val, size_t len,
 			struct dpxe_vendor_class *vc)
 {
-	const uint8_t *tok[8];
-	size_t tok_len[8];
-	size_t n = 0, start = 0;
+	size_t start, i;
 
 	memset(vc, 0, sizeof(*vc));
-	vc->pxe_client = has_prefix(val, len, "PXEClient");
-	vc->http_client = has_prefix(val, len, "HTTPClient");
-	if (!vc->pxe_client && !vc->http_client)
+	if (has_prefix(val, len, "PXEClient"))
+		vc->pxe_client = true;
+	else if (has_prefix(val, len, "HTTPClient"))
+		vc->http_client = true;
+	else
 		return;
 
-	for (size_t i = 0; i <= len && n < 8; i++) {
-		if (i == len || val[i] == ':') {
-			tok[n] = val + start;
-			tok_len[n] = i - start;
-			n++;
-			start = i + 1;
+	/* Fast path: the layout every PXE 2.1 ROM and UEFI stack sends,
+	 * "PXEClient:Arch:AAAAA:UNDI:MMMmmm" ("HTTPClient" one byte longer). */
+	{
+		size_t o = vc->pxe_client ? 9 : 10;
+		uint32_t arch, undi;
+
+		if (len == o + 23 && memcmp(val + o, ":Arch:", 6) == 0 &&
+		    memcmp(val + o + 11, ":UNDI:", 6) == 0 &&
+		    parse_decimal(val + o + 6, 5, 5, &arch) && arch <= UINT16_MAX &&
+		    parse_decimal(val + o + 17, 6, 6, &undi)) {
+			vc->has_arch = true;
+			vc->arch = (uint16_t)arch;
+			vc->has_undi = true;
+			vc->undi_major = (uint16_t)(undi / 1000);
+			vc->undi_minor = (uint16_t)(undi % 1000);
+			return;
 		}
 	}
-	for (size_t i = 1; i + 1 < n; i++) {
+
+	/* ":"-separated tokens; "Arch" and "UNDI" each name the next one.
+	 * Only the first eight tokens count, like every client sends them. */
+	start = 0;
+	for (unsigned int tok = 0; tok < 7 && start <= len; tok++) {
+		size_t end = start, next_end;
 		uint32_t x;
 
-		if (tok_len[i] == 4 && memcmp(tok[i], "Arch", 4) == 0 &&
-		    parse_decimal(tok[i + 1], tok_len[i + 1], 5, &x) &&
+		while (end < len && val[end] != ':')
+			end++;
+		if (end >= len)
+			break;
+		next_end = end + 1;
+		while (next_end < len && val[next_end] != ':')
+			next_end++;
+		i = end + 1; /* the value token: [i, next_end) */
+		if (end - start == 4 && memcmp(val + start, "Arch", 4) == 0 &&
+		    parse_decimal(val + i, next_end - i, 5, &x) &&
 		    x <= UINT16_MAX) {
 			vc->has_arch = true;
 			vc->arch = (uint16_t)x;
-		} else if (tok_len[i] == 4 && memcmp(tok[i], "UNDI", 4) == 0 &&
-			   parse_decimal(tok[i + 1], tok_len[i + 1], 6, &x)) {
+		} else if (end - start == 4 &&
+			   memcmp(val + start, "UNDI", 4) == 0 &&
+			   parse_decimal(val + i, next_end - i, 6, &x)) {
 			vc->has_undi = true;
 			vc->undi_major = (uint16_t)(x / 1000);
 			vc->undi_minor = (uint16_t)(x % 1000);
 		}
+		start = end + 1;
 	}
 }
 

@@ -6,25 +6,83 @@
 
 #include "net.h"
 
+/*
+ * RFC 1071 §2(B): the one's complement sum does not depend on byte order, so
+ * sum native 32-bit words (four bytes per add, two independent accumulators
+ * the CPU can run in parallel; no carry can escape 64 bits below 2^32 adds)
+ * and swap the folded result into network order once at the end.
+ */
+static uint16_t
+native_fold(uint64_t acc)
+{
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffff) + (acc >> 16);
+	acc = (acc & 0xffff) + (acc >> 16);
+	return (uint16_t)acc;
+}
+
+/* 16 bytes as four 32-bit lanes, each split into its two native 16-bit
+ * words (mask and shift) added into 32-bit lane sums: SIMD on any target
+ * (GCC/clang vectors), two registers, no carries to chase. A lane cannot
+ * overflow before 65537 blocks, far beyond any frame. */
+typedef uint32_t dpxe_v4u32 __attribute__((vector_size(16)));
+
 uint32_t
 dpxe_csum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
-	uint64_t acc = sum;
+	uint64_t a0 = 0, a1 = 0;
+	uint32_t w0, w1;
+	uint16_t h, folded;
 
-	/* Sum big-endian 16-bit words; a 64-bit accumulator cannot overflow
-	 * for any frame we handle, so the carries are folded once at the end. */
-	while (len >= 2) {
-		acc += (uint32_t)p[0] << 8 | p[1];
+	if (len >= 32) {
+		dpxe_v4u32 lo = { 0 }, hi = { 0 }, v;
+
+		while (len >= 16) {
+			memcpy(&v, p, 16);
+			lo += v & 0xffff;
+			hi += v >> 16;
+			p += 16;
+			len -= 16;
+		}
+		for (int i = 0; i < 4; i++)
+			a0 += (uint64_t)lo[i] + hi[i];
+	}
+	while (len >= 8) {
+		memcpy(&w0, p, 4);
+		memcpy(&w1, p + 4, 4);
+		a0 += w0;
+		a1 += w1;
+		p += 8;
+		len -= 8;
+	}
+	if (len >= 4) {
+		memcpy(&w0, p, 4);
+		a0 += w0;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		memcpy(&h, p, 2);
+		a1 += h;
 		p += 2;
 		len -= 2;
 	}
-	if (len)
-		acc += (uint32_t)p[0] << 8;
-	while (acc >> 32)
-		acc = (acc & 0xffffffff) + (acc >> 32);
-	acc = (acc & 0xffff) + (acc >> 16);
-	acc = (acc & 0xffff) + (acc >> 16);
-	return (uint32_t)acc;
+	if (len) {
+		/* the odd last byte is the high half of a big-endian word */
+		uint8_t last[2] = { p[0], 0 };
+
+		memcpy(&h, last, 2);
+		a1 += h;
+	}
+	folded = native_fold(a0 + a1);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	folded = (uint16_t)(folded << 8 | folded >> 8);
+#endif
+	sum += folded;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
 }
 
 uint16_t

@@ -59,6 +59,47 @@ test_checksum_vectors(void **state)
 	assert_int_equal(dpxe_csum_add(0, (const uint8_t *)"\x01", 1), 0x0100);
 }
 
+/* The word-at-a-time sum against the RFC 1071 definition, byte by byte,
+ * for every length and alignment a frame can have. */
+static uint32_t
+reference_sum(uint32_t sum, const uint8_t *p, size_t len)
+{
+	uint64_t acc = sum;
+
+	for (; len >= 2; p += 2, len -= 2)
+		acc += (uint32_t)p[0] << 8 | p[1];
+	if (len)
+		acc += (uint32_t)p[0] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint32_t)acc;
+}
+
+static void
+test_checksum_differential(void **state)
+{
+	static uint8_t buf[1600];
+	uint32_t seed = 12345;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		seed = seed * 1103515245 + 12345;
+		buf[i] = (uint8_t)(seed >> 16);
+	}
+	for (size_t off = 0; off < 8; off++)
+		for (size_t len = 0; len + off <= sizeof(buf); len += 1 + len / 64) {
+			uint32_t start = (uint32_t)(len * 7919) & 0xffff;
+
+			assert_int_equal(
+				dpxe_csum_fold(dpxe_csum_add(start, buf + off, len)),
+				dpxe_csum_fold(reference_sum(start, buf + off, len)));
+		}
+	/* all-ones data: the carries that the folding must get right */
+	memset(buf, 0xff, sizeof(buf));
+	assert_int_equal(dpxe_csum_fold(dpxe_csum_add(0xffff, buf, 1501)),
+			 dpxe_csum_fold(reference_sum(0xffff, buf, 1501)));
+}
+
 static void
 test_parse_udp_untagged(void **state)
 {
@@ -474,6 +515,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checksum_vectors),
+		cmocka_unit_test(test_checksum_differential),
 		cmocka_unit_test(test_parse_udp_untagged),
 		cmocka_unit_test(test_parse_vlan_and_qinq),
 		cmocka_unit_test(test_truncated_frames),
