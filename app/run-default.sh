@@ -36,7 +36,7 @@ BUILD_DIR=${BUILD_DIR:-build-release}
 CONFIG=${CONFIG:-config/default.yaml}
 KEEP_RUNNING=0
 
-if [[ -t 1 ]]; then B=$'\033[1m' N=$'\033[0m'; else B= N=; fi
+if [[ -t 1 ]]; then B=$'\033[1m' N=$'\033[0m'; else B='' N=''; fi
 say()  { printf '%s==> %s%s\n' "$B" "$*" "$N"; }
 info() { printf '    %s\n' "$*"; }
 die()  { printf 'run-default: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -85,7 +85,6 @@ NS_C=dpxe-run$$-client
 IF_S=dpxe0               # as in config/default.yaml
 IF_C=dpxe0-client
 FILE_PREFIX=dpxe-run$$
-SRV_IP=10.77.0.1
 TMP=$(mktemp -d /tmp/dpxe-run-default.XXXXXX)
 DPXE_PID=
 PIDS=()
@@ -134,7 +133,9 @@ ip -n "$NS_S" link set "$IF_S" up
 ip -n "$NS_C" link set "$IF_C" up
 # veth's TX checksum offload would hand dpxe kernel UDP frames with partial
 # checksums; udhcpc's raw-socket frames are complete anyway.
-command -v ethtool >/dev/null && ip netns exec "$NS_C" ethtool -K "$IF_C" tx off >/dev/null 2>&1 || true
+if command -v ethtool >/dev/null; then
+	ip netns exec "$NS_C" ethtool -K "$IF_C" tx off >/dev/null 2>&1 || true
+fi
 
 # ---------------------------------------------------------------- 4. dpxe
 say "Starting dpxe on $CONFIG in $NS_S"
@@ -214,7 +215,7 @@ if ((KEEP_RUNNING)); then
 	say "dpxe's counters now (SIGUSR1)"
 	n=$(grep -c '^dpxe stats:' "$TMP/dpxe.out" || true)
 	kill -USR1 "$DPXE_PID"
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		(($(grep -c '^dpxe stats:' "$TMP/dpxe.out" || true) > n)) && break
 		sleep 0.1
 	done

@@ -198,8 +198,7 @@ stat() {
 expect_stat() {
 	local v
 	v=$(stat "$1") || fail "stats JSON has no $1"
-	# shellcheck disable=SC2086
-	if ! [ "$v" $2 "$3" ]; then
+	if ! test "$v" "$2" "$3"; then
 		fail "$4: stats $1 = $v, expected $2 $3"
 	fi
 	log "ok: $4 ($1 = $v)"

@@ -56,10 +56,10 @@ FIELDS=(dhcp.id dhcp.hw.mac_addr eth.src ip.src udp.srcport udp.dstport
 	dhcp.option.dhcp_server_id dhcp.option.type)
 declare -A F
 load() {         # load FILTER: fill F[field] from the first matching packet
-	local line i vals
+	local line i vals e=()
+	for i in "${FIELDS[@]}"; do e+=(-e "$i"); done
 	line=$(tshark -r "$PCAP" -Y "$1" -T fields -E separator='|' \
-		-E aggregator=, -E occurrence=a $(printf -- '-e %s ' "${FIELDS[@]}") \
-		2>/dev/null | head -1)
+		-E aggregator=, -E occurrence=a "${e[@]}" 2>/dev/null | head -1)
 	[[ -n $line ]] || fail "no packet matches '$1' in the capture"
 	IFS='|' read -r -a vals <<<"$line"
 	F=()

@@ -17,7 +17,7 @@ ip -n "$NS_C" addr add "$CLI_IP/24" dev "$IF_C"
 SRV_MAC=$(ip -n "$NS_S" -br link show "$IF_S" | awk '{ print $3 }')
 
 rc=0
-ns_c timeout -k 5 60 $PY "$NETNS_DIR/pxe_client.py" pxe --iface "$IF_C" \
+ns_c timeout -k 5 60 "$PY" "$NETNS_DIR/pxe_client.py" pxe --iface "$IF_C" \
 	--mac "$MAC_C" --server "$SRV_IP" --server-mac "$SRV_MAC" \
 	--client-ip "$CLI_IP" --bios-file "$EXP_BIOS_FILE" \
 	--bios-siaddr "$EXP_BIOS_SIADDR" --ipxe-url "$EXP_IPXE_URL" \

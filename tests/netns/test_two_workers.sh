@@ -16,7 +16,7 @@ netns_config 2
 start_dpxe 0,1
 
 rc=0
-ns_c timeout -k 5 60 $PY "$NETNS_DIR/pxe_client.py" flood --iface "$IF_C" \
+ns_c timeout -k 5 60 "$PY" "$NETNS_DIR/pxe_client.py" flood --iface "$IF_C" \
 	--server "$SRV_IP" --count "$COUNT" \
 	--bios-file "$EXP_BIOS_FILE" --bios-siaddr "$EXP_BIOS_SIADDR" \
 	--uefi-file "$EXP_UEFI_FILE" --uefi-siaddr "$EXP_UEFI_SIADDR" \
