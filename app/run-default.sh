@@ -5,8 +5,7 @@
 #     sudo app/run-default.sh [--keep-running]
 #
 # What it does, step by step (each step says what it is doing):
-#   1. installs what is missing (tests/install-deps.sh; udhcpc comes with
-#      its --tests set);
+#   1. installs what is missing (tests/install-deps.sh --run);
 #   2. builds dpxe in build-release/ (meson setup once, then ninja);
 #   3. creates two network namespaces joined by a veth pair: the server end
 #      is "dpxe0", as config/default.yaml names it, the other end belongs to
@@ -55,9 +54,8 @@ cd "$REPO"
 
 # ---------------------------------------------------------------- 1. install
 say "Checking dependencies (tests/install-deps.sh)"
-tests/install-deps.sh
-command -v udhcpc >/dev/null 2>&1 || tests/install-deps.sh --tests
-command -v udhcpc >/dev/null 2>&1 || die "udhcpc is still missing after tests/install-deps.sh --tests"
+tests/install-deps.sh --run
+command -v udhcpc >/dev/null 2>&1 || die "udhcpc is still missing after tests/install-deps.sh --run"
 info "all present"
 
 # ---------------------------------------------------------------- 2. build

@@ -1,18 +1,25 @@
 #!/bin/bash
 # Install what dpxe needs to build, run and test, from Debian 12's packages.
 # Idempotent: installs only what is missing. Needs root (or sudo).
-#   tests/install-deps.sh          build + run dependencies
+#   tests/install-deps.sh          build dependencies
+#   tests/install-deps.sh --run    also what the README's run command uses
 #   tests/install-deps.sh --tests  also the test peers (clients, QEMU, capture)
 set -euo pipefail
 
 build_pkgs=(meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 	libdpdk-dev dpdk dpdk-dev libcyaml-dev libyaml-dev libcmocka-dev
 	libpcap-dev python3 iproute2)
-test_pkgs=(udhcpc isc-dhcp-client tcpdump tshark dnsmasq tftp-hpa
-	qemu-system-x86 ipxe-qemu python3-scapy procps psmisc)
+run_pkgs=(udhcpc ethtool procps)
+test_pkgs=(isc-dhcp-client tcpdump tshark dnsmasq tftp-hpa
+	qemu-system-x86 ipxe-qemu ovmf seabios python3-scapy psmisc)
 
 want=("${build_pkgs[@]}")
-[ "${1:-}" = "--tests" ] && want+=("${test_pkgs[@]}")
+case "${1:-}" in
+--run) want+=("${run_pkgs[@]}") ;;
+--tests) want+=("${run_pkgs[@]}" "${test_pkgs[@]}") ;;
+"") ;;
+*) echo "usage: $0 [--run|--tests]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do

@@ -72,7 +72,8 @@ dpxe_stats_print(const struct dpxe_dataplane *dp, FILE *f)
 				dpxe_drop_reason_name((enum dpxe_drop_reason)i),
 				t.drops[i]);
 	fprintf(f, "\n");
-	if (t.busy_packets)
+	/* an average over a handful of packets is all first-touch page faults */
+	if (t.busy_packets >= 10000)
 		fprintf(f, "  cycles/packet %.1f\n",
 			(double)t.busy_cycles / (double)t.busy_packets);
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
