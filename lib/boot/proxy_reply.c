@@ -9,6 +9,7 @@
 
 #include "boot_select.h"
 #include "dhcp_build.h"
+#include "proxy_internal.h"
 #include "proxy_reply.h"
 
 /* Sub-option 8 holds 255 bytes, 7 per one-address entry. */
@@ -180,10 +181,11 @@ set_fields(struct dpxe_dhcp_builder *b, const struct dpxe_server_id *srv,
 	return 0;
 }
 
-static enum dpxe_drop_reason
-build(const struct dpxe_server_id *srv, const struct dpxe_dhcp_msg *req,
-      const struct dpxe_boot_choice *c, uint8_t type, bool boot_server_ack,
-      uint8_t *buf, size_t cap, size_t *len)
+enum dpxe_drop_reason
+dpxe_proxy_build(const struct dpxe_server_id *srv,
+		 const struct dpxe_dhcp_msg *req,
+		 const struct dpxe_boot_choice *c, uint8_t type,
+		 bool boot_server_ack, uint8_t *buf, size_t cap, size_t *len)
 {
 	struct dpxe_dhcp_builder b;
 	struct vendor_scratch s;
@@ -220,6 +222,29 @@ build(const struct dpxe_server_id *srv, const struct dpxe_dhcp_msg *req,
 }
 
 enum dpxe_drop_reason
+dpxe_proxy_decide(const struct dpxe_config *cfg,
+		  const struct dpxe_server_id *srv,
+		  const struct dpxe_dhcp_msg *req, uint16_t dst_port,
+		  struct dpxe_boot_choice *c, uint8_t *type,
+		  bool *boot_server_ack)
+{
+	enum dpxe_drop_reason r;
+
+	if (!req->vendor_class.pxe_client && !req->vendor_class.http_client)
+		return DPXE_DROP_NOT_PXE_CLIENT;
+	r = classify(srv, req, dst_port, type, boot_server_ack);
+	if (r != DPXE_DROP_OK)
+		return r;
+	r = dpxe_boot_select(cfg, req, c);
+	if (r != DPXE_DROP_OK)
+		return r;
+	/* HTTP boot has no later step to learn the URL in */
+	if (req->vendor_class.http_client && !c->file)
+		return DPXE_DROP_NO_BOOT_RULE;
+	return DPXE_DROP_OK;
+}
+
+enum dpxe_drop_reason
 dpxe_proxy_reply(const struct dpxe_config *cfg,
 		 const struct dpxe_server_id *srv,
 		 const struct dpxe_dhcp_msg *req, uint16_t dst_port,
@@ -230,18 +255,12 @@ dpxe_proxy_reply(const struct dpxe_config *cfg,
 	uint8_t type;
 	bool boot_server_ack;
 
-	if (!req->vendor_class.pxe_client && !req->vendor_class.http_client)
-		return DPXE_DROP_NOT_PXE_CLIENT;
-	r = classify(srv, req, dst_port, &type, &boot_server_ack);
+	r = dpxe_proxy_decide(cfg, srv, req, dst_port, &c, &type,
+			      &boot_server_ack);
 	if (r != DPXE_DROP_OK)
 		return r;
-	r = dpxe_boot_select(cfg, req, &c);
-	if (r != DPXE_DROP_OK)
-		return r;
-	/* HTTP boot has no later step to learn the URL in */
-	if (req->vendor_class.http_client && !c.file)
-		return DPXE_DROP_NO_BOOT_RULE;
-	r = build(srv, req, &c, type, boot_server_ack, buf, cap, len);
+	r = dpxe_proxy_build(srv, req, &c, type, boot_server_ack, buf, cap,
+			     len);
 	if (r == DPXE_DROP_OK)
 		*reply_type = type;
 	return r;

@@ -89,6 +89,7 @@ create_worker(struct dpxe_dataplane *dp, unsigned int index,
 	w->queue = queue;
 	w->burst = (uint16_t)RTE_MIN(c->burst, DPXE_MAX_BURST);
 	w->delay_tsc = (uint64_t)c->reply_delay_ms * (rte_get_tsc_hz() / 1000);
+	dpxe_proxy_cache_init(&w->cache, dp->cfg);
 
 	/* one pool per worker, on its socket, named after its lcore */
 	snprintf(name, sizeof(name), "dpxe_mp_lc%u", lcore);

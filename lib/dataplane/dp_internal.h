@@ -13,6 +13,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "proxy_cache.h"
 #include "proxy_reply.h"
 #include "reply_addr.h"
 #include "config/config.h"
@@ -76,6 +77,7 @@ struct dpxe_worker {
 	unsigned int stash_count[DPXE_MAX_WORKERS];
 	struct rte_mbuf *stash[DPXE_MAX_WORKERS][DPXE_MAX_BURST];
 	struct dpxe_dhcp_msg msg; /* parse state, reused for every request */
+	struct dpxe_proxy_cache cache; /* reply templates, this worker's own */
 } __rte_cache_aligned;
 
 struct dpxe_dataplane {

@@ -177,8 +177,9 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 		drop(w, m, DPXE_DROP_REPLY_TOO_BIG);
 		return;
 	}
-	r = dpxe_proxy_reply(w->cfg, &port->srv, &w->msg, f->dst_port,
-			     frame + hdr_len, room - hdr_len, &plen, &reply_type);
+	r = dpxe_proxy_reply_cached(&w->cache, w->cfg, &port->srv, &w->msg,
+				    f->dst_port, frame + hdr_len, room - hdr_len,
+				    &plen, &reply_type);
 	if (r != DPXE_DROP_OK) {
 		rte_pktmbuf_free(out);
 		drop(w, m, r);
