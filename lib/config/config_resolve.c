@@ -372,12 +372,9 @@ resolve_rule(struct resolve *r, uint32_t i)
 	if (rc != 0)
 		return rc;
 
-	if (b->boot_file != NULL && b->url != NULL) {
-		PATH(r->path, "boot.rules[%u].url", i);
-		return dpxe_config_fail_at(r->ctx, r->path, "both go in the "
-				"DHCP file field: give boot_file or url, not "
-				"both");
-	}
+	/* boot_file and url together are one machine's two stages: the
+	 * plain PXE ROM gets boot_file (iPXE, say), and the same client,
+	 * now running iPXE or UEFI HTTP boot, gets the url (lib/boot). */
 	if (b->url != NULL) {
 		const char *sep = strstr(b->url, "://");
 		const char *c = b->url;

@@ -239,9 +239,6 @@ static const struct bad_case bad_cases[] = {
 	  "    - {name: x, boot_file: a, match: {vendor_class: \"PXE*x\"}}\n",
 	  NULL, 9, 53, "boot.rules[0].match.vendor_class",
 	  { "'*' is only allowed at the end" } },
-	{ "url_and_boot_file", S D "boot:\n  rules:\n"
-	  "    - {name: x, boot_file: a, url: \"http://h/x\"}\n", NULL, 9,
-	  36, "boot.rules[0].url", { "give boot_file or url, not both" } },
 	{ "url_syntax", S D "boot:\n  rules:\n"
 	  "    - {name: x, url: \"h/x\"}\n", NULL, 9, 22, "boot.rules[0].url",
 	  { "expected a URL", "\"h/x\"" } },
@@ -685,6 +682,24 @@ test_defaults_and_zeroes(void **state)
 	dpxe_config_free(cfg);
 }
 
+/* One rule for both stages of a chain load: file for the ROM, url for iPXE. */
+static void
+test_url_and_boot_file(void **state)
+{
+	static const char yaml[] = S D
+		"boot:\n  rules:\n"
+		"    - {name: x, boot_file: undionly.kpxe, url: \"http://h/x\"}\n";
+	struct dpxe_config_error e;
+	struct dpxe_config *cfg;
+
+	(void)state;
+	if (dpxe_config_parse("both.yaml", yaml, strlen(yaml), &cfg, &e) != 0)
+		fail_msg("%s", e.text);
+	assert_string_equal(cfg->boot.rules[0].boot_file, "undionly.kpxe");
+	assert_string_equal(cfg->boot.rules[0].url, "http://h/x");
+	dpxe_config_free(cfg);
+}
+
 /* YAML anchors and aliases reach libcyaml intact. */
 static void
 test_aliases(void **state)
@@ -760,6 +775,7 @@ main(void)
 		cmocka_unit_test(test_proxy_yaml),
 		cmocka_unit_test(test_dhcp_yaml),
 		cmocka_unit_test(test_defaults_and_zeroes),
+		cmocka_unit_test(test_url_and_boot_file),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_print_round_trip),
 		cmocka_unit_test(test_null_error_and_free),
