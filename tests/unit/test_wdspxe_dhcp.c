@@ -794,6 +794,73 @@ test_get_vendor_option(void **state)
 						     NULL, NULL), ERROR_FILE_NOT_FOUND);
 }
 
+/* ---- Bounds: exact-size heap copies (ASan catches any overread) -------- */
+
+static void
+poke_all(const uint8_t *src, size_t len)
+{
+	uint8_t *p = malloc(len ? len : 1);
+	static uint8_t reply[300];
+	BYTE l;
+	PVOID v;
+	ULONG rl;
+	BOOL pxe;
+
+	assert_non_null(p);
+	memcpy(p, src, len);
+	(void)PxeDhcpIsValid(p, (ULONG)len, TRUE, &pxe);
+	(void)PxeDhcpIsValid(p, (ULONG)len, FALSE, NULL);
+	for (BYTE code = 1; code < 255; code++) {
+		for (ULONG inst = 1; inst <= 3; inst++) {
+			if (PxeDhcpGetOptionValue(p, (ULONG)len, inst, code, &l, &v) == 0)
+				assert_true((uint8_t *)v + l <= p + len);
+			if (PxeDhcpGetVendorOptionValue(p, (ULONG)len, code, inst, &l, &v) == 0)
+				assert_true((uint8_t *)v + l <= p + len);
+		}
+	}
+	(void)PxeDhcpInitialize(p, (ULONG)len, reply, sizeof(reply), &rl);
+	free(p);
+}
+
+static void
+test_bounds(void **state)
+{
+	static struct tpkt shapes[4];
+	uint32_t rng = 12345;
+
+	(void)state;
+	multi_instance();
+	shapes[0] = pkt;
+	mutate(M_OVL_BOTH);
+	shapes[1] = pkt;
+	tpkt_dhcp_init(&pkt, DPXE_DHCPOFFER);
+	tpkt_opt(&pkt, DPXE_OPT_VENDOR, "\x06\x01\x08\x47\x04\x80\x00\x00\x00\xff", 10);
+	tpkt_opt(&pkt, DPXE_OPT_OVERLOAD, "\x01", 1);
+	tpkt_end(&pkt);
+	memcpy(pkt.buf + DPXE_BOOTP_FILE, "\x2b\x03\x06\x01\x09\xff", 6);
+	shapes[2] = pkt;
+	tpkt_pxe_discover(&pkt, 7);
+	shapes[3] = pkt;
+
+	/* every truncation of every shape */
+	for (size_t s = 0; s < 4; s++)
+		for (size_t len = 0; len <= shapes[s].len; len++)
+			poke_all(shapes[s].buf, len);
+	/* random byte flips in the options and the overloadable fields */
+	for (int i = 0; i < 3000; i++) {
+		struct tpkt *sh = &shapes[i % 4];
+		size_t at;
+
+		pkt = *sh;
+		for (int k = 0; k < 4; k++) {
+			rng = rng * 1103515245u + 12345u;
+			at = DPXE_BOOTP_SNAME + (rng >> 8) % (pkt.len - DPXE_BOOTP_SNAME);
+			pkt.buf[at] = (uint8_t)(rng >> 20);
+		}
+		poke_all(pkt.buf, pkt.len);
+	}
+}
+
 /* ---- Real client captures ---------------------------------------------- */
 
 static const char *const captures[] = {
@@ -913,6 +980,7 @@ main(void)
 		cmocka_unit_test(test_get_option_light_check),
 		cmocka_unit_test(test_get_option_overload),
 		cmocka_unit_test(test_get_vendor_option),
+		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_real_captures),
 		cmocka_unit_test(test_last_error),
 	};

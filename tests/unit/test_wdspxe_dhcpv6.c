@@ -944,6 +944,71 @@ test_create_relay_repl_errors(void **state)
 	}
 }
 
+/* ---- Bounds: exact-size heap copies (ASan catches any overread) -------- */
+
+static void
+poke_all(const uint8_t *src, size_t len)
+{
+	PXE_DHCPV6_NESTED_RELAY_MESSAGE lv[PXE_DHCPV6_RELAY_HOP_COUNT_LIMIT];
+	static uint8_t reply[70000];
+	uint8_t *p = malloc(len ? len : 1);
+	ULONG n, cb, used;
+	PBYTE in;
+	WORD l;
+	PVOID v;
+	BOOL pxe;
+
+	assert_non_null(p);
+	memcpy(p, src, len);
+	(void)PxeDhcpv6IsValid(p, (ULONG)len, TRUE, &pxe);
+	(void)PxeDhcpv6IsValid(p, (ULONG)len, FALSE, NULL);
+	for (WORD code = 0; code < 20; code++) {
+		for (ULONG inst = 1; inst <= 3; inst++) {
+			if (PxeDhcpv6GetOptionValue(p, (ULONG)len, inst, code, &l, &v) == 0)
+				assert_true((uint8_t *)v + l <= p + len);
+			if (PxeDhcpv6GetVendorOptionValue(p, (ULONG)len, 311, code, inst, &l, &v) == 0)
+				assert_true((uint8_t *)v + l <= p + len);
+		}
+	}
+	(void)PxeDhcpv6Initialize(p, (ULONG)len, reply, sizeof(reply), &used);
+	if (PxeDhcpv6ParseRelayForw(p, (ULONG)len, lv, PXE_DHCPV6_RELAY_HOP_COUNT_LIMIT, &n, &in,
+				    &cb) == 0) {
+		assert_true(in + cb <= p + len);
+		for (ULONG i = 0; i < n; i++)
+			assert_true((uint8_t *)lv[i].pRelayMessage + lv[i].cbRelayMessage <= p + len);
+		assert_int_equal(PxeDhcpv6CreateRelayRepl(lv, n, in, cb, reply, sizeof(reply), &used),
+				 ERROR_SUCCESS);
+	}
+	free(p);
+}
+
+static void
+test_bounds(void **state)
+{
+	static struct v6 shapes[3];
+	uint32_t rng = 777;
+
+	(void)state;
+	solicit(&shapes[0], true);
+	opt(&shapes[0], VENDOR_OPTS, "\x00\x00\x01\x37\x00\x01\x00\x01" "a", 9);
+	solicit(&shapes[1], true);
+	wrap(&shapes[1], 3);
+	build(S_RELAY_REPL_REPLY);
+	shapes[2] = pkt;
+
+	for (size_t s = 0; s < 3; s++)
+		for (size_t len = 0; len <= shapes[s].len; len++)
+			poke_all(shapes[s].b, len);
+	for (int i = 0; i < 3000; i++) {
+		pkt = shapes[i % 3];
+		for (int k = 0; k < 3; k++) {
+			rng = rng * 1103515245u + 12345u;
+			pkt.b[(rng >> 8) % pkt.len] = (uint8_t)(rng >> 20);
+		}
+		poke_all(pkt.b, pkt.len);
+	}
+}
+
 int
 main(void)
 {
@@ -956,6 +1021,7 @@ main(void)
 		cmocka_unit_test(test_parse_relay_forw),
 		cmocka_unit_test(test_create_relay_repl),
 		cmocka_unit_test(test_create_relay_repl_errors),
+		cmocka_unit_test(test_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
