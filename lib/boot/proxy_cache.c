@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "byteorder.h"
+#include "checksum.h"
 #include "dhcp_build.h"
+#include "net.h"
 #include "proxy_cache.h"
 #include "proxy_internal.h"
 
@@ -56,7 +58,23 @@ find_uuid(const uint8_t *msg, size_t len)
 	return 0;
 }
 
-/* The only request fields a cacheable reply carries. */
+/* The bytes a cacheable reply takes from its request: xid, flags, chaddr
+ * and option 97's value. */
+struct patch_region {
+	uint16_t off;
+	uint16_t len;
+};
+
+static unsigned int
+patch_regions(const struct dpxe_proxy_template *t, struct patch_region *r)
+{
+	r[0] = (struct patch_region){ DPXE_BOOTP_XID, 4 };
+	r[1] = (struct patch_region){ DPXE_BOOTP_FLAGS, 2 };
+	r[2] = (struct patch_region){ DPXE_BOOTP_CHADDR, DPXE_BOOTP_CHADDR_LEN };
+	r[3] = (struct patch_region){ t->uuid_off, 17 };
+	return t->uuid ? 4 : 3;
+}
+
 static void
 patch(uint8_t *buf, const struct dpxe_proxy_template *t,
       const struct dpxe_dhcp_msg *req)
@@ -68,13 +86,53 @@ patch(uint8_t *buf, const struct dpxe_proxy_template *t,
 		memcpy(buf + t->uuid_off, req->opt_val[DPXE_OPT_CLIENT_UUID], 17);
 }
 
+/* Sum of len bytes that sit at offset off of the message: at an odd offset
+ * every byte's weight in its 16-bit word swaps (RFC 1071 §2B). */
+static uint32_t
+sum_at(uint32_t sum, const uint8_t *p, size_t len, size_t off)
+{
+	uint32_t s = dpxe_csum_add(0, p, len);
+
+	if (off & 1)
+		s = (s & 0xff) << 8 | s >> 8;
+	sum += s;
+	return (sum & 0xffff) + (sum >> 16);
+}
+
+/* The template's sum with the patched bytes taken as zero. */
+static uint32_t
+sum_unpatched(const struct dpxe_proxy_template *t)
+{
+	struct patch_region r[4];
+	unsigned int n = patch_regions(t, r);
+	uint8_t copy[DPXE_PROXY_TEMPLATE_MAX];
+
+	memcpy(copy, t->bytes, t->len);
+	for (unsigned int i = 0; i < n; i++)
+		memset(copy + r[i].off, 0, r[i].len);
+	return dpxe_csum_add(0, copy, t->len);
+}
+
+/* The patched reply's sum: the template's plus the patches'. */
+static uint32_t
+sum_patched(const struct dpxe_proxy_template *t, const uint8_t *buf)
+{
+	struct patch_region r[4];
+	unsigned int n = patch_regions(t, r);
+	uint32_t sum = t->sum_unpatched;
+
+	for (unsigned int i = 0; i < n; i++)
+		sum = sum_at(sum, buf + r[i].off, r[i].len, r[i].off);
+	return sum;
+}
+
 enum dpxe_drop_reason
 dpxe_proxy_reply_cached(struct dpxe_proxy_cache *cache,
 			const struct dpxe_config *cfg,
 			const struct dpxe_server_id *srv,
 			const struct dpxe_dhcp_msg *req, uint16_t dst_port,
 			uint8_t *buf, size_t cap, size_t *len,
-			uint8_t *reply_type)
+			uint8_t *reply_type, uint32_t *sum)
 {
 	struct dpxe_proxy_template *t;
 	struct dpxe_boot_choice c;
@@ -83,6 +141,8 @@ dpxe_proxy_reply_cached(struct dpxe_proxy_cache *cache,
 	uint16_t uuid_len = 0;
 	uint8_t type;
 
+	if (sum)
+		*sum = DPXE_NO_SUM;
 	if (cache->cfg != cfg)
 		dpxe_proxy_cache_init(cache, cfg);
 	r = dpxe_proxy_decide(cfg, srv, req, dst_port, &c, &type,
@@ -101,6 +161,8 @@ dpxe_proxy_reply_cached(struct dpxe_proxy_cache *cache,
 		cache->hits++;
 		memcpy(buf, t->bytes, t->len);
 		patch(buf, t, req);
+		if (sum)
+			*sum = sum_patched(t, buf);
 		*len = t->len;
 		*reply_type = type;
 		return DPXE_DROP_OK;
@@ -126,6 +188,7 @@ dpxe_proxy_reply_cached(struct dpxe_proxy_cache *cache,
 		t->type = type;
 		t->http = http;
 		t->uuid = uuid;
+		t->sum_unpatched = sum_unpatched(t);
 		t->valid = true;
 	}
 	return DPXE_DROP_OK;

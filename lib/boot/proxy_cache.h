@@ -41,6 +41,7 @@ struct dpxe_proxy_template {
 	/* the reply */
 	uint16_t len;
 	uint16_t uuid_off; /* where option 97's 17-byte value starts */
+	uint32_t sum_unpatched; /* one's complement sum, patched bytes as 0 */
 	uint8_t bytes[DPXE_PROXY_TEMPLATE_MAX];
 };
 
@@ -59,6 +60,11 @@ void dpxe_proxy_cache_init(struct dpxe_proxy_cache *cache,
  * dpxe_proxy_reply() through the cache: the same bytes, the same return
  * values, for every request (tests/unit/test_boot_proxy_cache.c checks this
  * against the uncached path). A config other than the cache's empties it.
+ *
+ * @param sum when not NULL, set to the reply's one's complement sum
+ *            (dpxe_csum_add(0, buf, *len)) when a template made it cheap
+ *            to know, else to DPXE_NO_SUM: feed it to
+ *            dpxe_udp4_write_summed().
  */
 enum dpxe_drop_reason dpxe_proxy_reply_cached(struct dpxe_proxy_cache *cache,
 					      const struct dpxe_config *cfg,
@@ -66,6 +72,7 @@ enum dpxe_drop_reason dpxe_proxy_reply_cached(struct dpxe_proxy_cache *cache,
 					      const struct dpxe_dhcp_msg *req,
 					      uint16_t dst_port, uint8_t *buf,
 					      size_t cap, size_t *len,
-					      uint8_t *reply_type);
+					      uint8_t *reply_type,
+					      uint32_t *sum);
 
 #endif /* DPXE_PROXY_CACHE_H */

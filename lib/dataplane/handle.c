@@ -140,6 +140,7 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 	enum dpxe_drop_reason r;
 	struct rte_mbuf *out;
 	uint8_t *frame, reply_type;
+	uint32_t psum;
 	size_t hdr_len, room, plen, len;
 
 	if (f->dst_port != DPXE_DHCP_SERVER_PORT &&
@@ -179,7 +180,7 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 	}
 	r = dpxe_proxy_reply_cached(&w->cache, w->cfg, &port->srv, &w->msg,
 				    f->dst_port, frame + hdr_len, room - hdr_len,
-				    &plen, &reply_type);
+				    &plen, &reply_type, &psum);
 	if (r != DPXE_DROP_OK) {
 		rte_pktmbuf_free(out);
 		drop(w, m, r);
@@ -195,7 +196,7 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 		memcpy(spec.dst_mac, dest.mac, sizeof(spec.dst_mac));
 	spec.ip_dst = dest.ip;
 	spec.dst_port = dest.port;
-	len = dpxe_udp4_write(frame, room, &spec, plen);
+	len = dpxe_udp4_write_summed(frame, room, &spec, plen, psum);
 	rte_pktmbuf_free(m); /* the request is no longer needed */
 	if (unlikely(len == 0)) {
 		rte_pktmbuf_free(out);

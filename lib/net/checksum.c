@@ -92,6 +92,24 @@ dpxe_ipv4_header_csum(const uint8_t *ip, size_t ihl_bytes)
 }
 
 uint16_t
+dpxe_udp4_csum_partial(uint32_t src, uint32_t dst, const uint8_t *udp,
+		       size_t hdr_len, uint16_t udp_len, uint32_t rest_sum)
+{
+	uint8_t pseudo[12];
+	uint32_t sum;
+
+	memcpy(pseudo, &src, 4);
+	memcpy(pseudo + 4, &dst, 4);
+	pseudo[8] = 0;
+	pseudo[9] = DPXE_IPPROTO_UDP;
+	pseudo[10] = (uint8_t)(udp_len >> 8);
+	pseudo[11] = (uint8_t)udp_len;
+	sum = dpxe_csum_add(rest_sum, pseudo, sizeof(pseudo));
+	sum = dpxe_csum_add(sum, udp, hdr_len);
+	return dpxe_csum_fold(sum);
+}
+
+uint16_t
 dpxe_udp4_csum(uint32_t src, uint32_t dst, const uint8_t *udp, size_t udp_len)
 {
 	uint8_t pseudo[12];

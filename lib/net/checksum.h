@@ -31,6 +31,14 @@ uint16_t dpxe_ipv4_header_csum(const uint8_t *ip, size_t ihl_bytes);
 uint16_t dpxe_udp4_csum(uint32_t src, uint32_t dst, const uint8_t *udp,
 			size_t udp_len);
 
+/**
+ * UDP checksum from the pseudo-header (with udp_len), hdr_len bytes at udp
+ * (the header, checksum field zero) and the known sum of the rest.
+ */
+uint16_t dpxe_udp4_csum_partial(uint32_t src, uint32_t dst, const uint8_t *udp,
+				size_t hdr_len, uint16_t udp_len,
+				uint32_t rest_sum);
+
 static inline uint16_t
 dpxe_udp4_csum_for_wire(uint32_t src, uint32_t dst, const uint8_t *udp,
 			size_t udp_len)

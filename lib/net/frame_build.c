@@ -29,6 +29,14 @@ size_t
 dpxe_udp4_write(uint8_t *frame, size_t cap, const struct dpxe_udp4_spec *s,
 		size_t payload_len)
 {
+	return dpxe_udp4_write_summed(frame, cap, s, payload_len, DPXE_NO_SUM);
+}
+
+size_t
+dpxe_udp4_write_summed(uint8_t *frame, size_t cap,
+		       const struct dpxe_udp4_spec *s, size_t payload_len,
+		       uint32_t payload_sum)
+{
 	size_t hdr_len, udp_len, ip_len;
 	uint8_t *ip, *udp;
 
@@ -61,10 +69,19 @@ dpxe_udp4_write(uint8_t *frame, size_t cap, const struct dpxe_udp4_spec *s,
 	dpxe_store_be16(udp + 2, s->dst_port);
 	dpxe_store_be16(udp + 4, (uint16_t)udp_len);
 	dpxe_store_be16(udp + 6, 0);
-	if (s->udp_csum)
+	if (s->udp_csum && payload_sum == DPXE_NO_SUM) {
 		dpxe_store_be16(udp + 6,
 				dpxe_udp4_csum_for_wire(s->ip_src, s->ip_dst,
 							udp, udp_len));
+	} else if (s->udp_csum) {
+		/* pseudo-header and UDP header, plus the payload's known sum */
+		uint16_t c = dpxe_udp4_csum_partial(s->ip_src, s->ip_dst, udp,
+						    DPXE_UDP_HDR_LEN,
+						    (uint16_t)udp_len,
+						    payload_sum);
+
+		dpxe_store_be16(udp + 6, c == 0 ? 0xffff : c);
+	}
 	return hdr_len + payload_len;
 }
 

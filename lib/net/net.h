@@ -154,6 +154,19 @@ dpxe_udp4_header_len(const struct dpxe_udp4_spec *s)
 size_t dpxe_udp4_write(uint8_t *frame, size_t cap,
 		       const struct dpxe_udp4_spec *s, size_t payload_len);
 
+/** No precomputed payload sum: dpxe_udp4_write_summed() sums the payload. */
+#define DPXE_NO_SUM UINT32_MAX
+
+/**
+ * dpxe_udp4_write() for a payload whose one's complement sum is already
+ * known (dpxe_csum_add(0, payload, payload_len), as a reply template keeps
+ * it): the UDP checksum then costs the headers only, not a pass over the
+ * payload. payload_sum DPXE_NO_SUM falls back to summing.
+ */
+size_t dpxe_udp4_write_summed(uint8_t *frame, size_t cap,
+			      const struct dpxe_udp4_spec *s,
+			      size_t payload_len, uint32_t payload_sum);
+
 /**
  * Write the ARP reply to a parsed ARP request (kind DPXE_FRAME_ARP), keeping
  * its VLAN tags, telling the asker that our_ip is at our_mac.

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "checksum.h"
 #include "proxy_cache.h"
 #include "test_packets.h"
 
@@ -163,7 +164,7 @@ test_cache_is_invisible(void **state)
 {
 	struct dpxe_server_id srv = { .ip = htonl_test(0x0a4d0001),
 				      .name = "dpxe-test" };
-	unsigned int answered = 0;
+	unsigned int answered = 0, sums = 0;
 
 	(void)state;
 	dpxe_proxy_cache_init(&cache, cfg);
@@ -172,6 +173,7 @@ test_cache_is_invisible(void **state)
 		size_t cap = rnd(8) ? sizeof(full) : 300 + rnd(300);
 		size_t len_full = 0, len_fast = 0;
 		uint8_t type_full = 0, type_fast = 0;
+		uint32_t sum = 0;
 		enum dpxe_drop_reason r_full, r_fast;
 
 		assert_int_equal(dpxe_dhcp_parse(pkt.buf, pkt.len, &req),
@@ -180,7 +182,7 @@ test_cache_is_invisible(void **state)
 					  &len_full, &type_full);
 		r_fast = dpxe_proxy_reply_cached(&cache, cfg, &srv, &req, port,
 						 fast, cap, &len_fast,
-						 &type_fast);
+						 &type_fast, &sum);
 		assert_int_equal(r_fast, r_full);
 		if (r_full != DPXE_DROP_OK)
 			continue;
@@ -188,7 +190,15 @@ test_cache_is_invisible(void **state)
 		assert_int_equal(type_fast, type_full);
 		assert_int_equal(len_fast, len_full);
 		assert_memory_equal(fast, full, len_full);
+		/* a sum, when given, is the reply's sum */
+		if (sum != DPXE_NO_SUM) {
+			assert_int_equal(dpxe_csum_fold(sum),
+					 dpxe_csum_fold(dpxe_csum_add(0, fast,
+								      len_fast)));
+			sums++;
+		}
 	}
+	assert_true(sums > 1000);
 	/* the cache did work, and the test covered both paths */
 	assert_true(cache.hits > 1000);
 	assert_true(cache.misses > 0);
@@ -210,7 +220,8 @@ test_cache_follows_config(void **state)
 	tpkt_pxe_discover(&pkt, 0);
 	assert_int_equal(dpxe_dhcp_parse(pkt.buf, pkt.len, &req), DPXE_DROP_OK);
 	assert_int_equal(dpxe_proxy_reply_cached(&cache, cfg, &srv, &req, 67,
-						 fast, sizeof(fast), &len, &type),
+						 fast, sizeof(fast), &len, &type,
+						 NULL),
 			 DPXE_DROP_OK);
 	assert_string_equal((char *)fast + DPXE_BOOTP_FILE, "undionly.kpxe");
 	assert_int_equal(cache.misses, 1);
@@ -223,7 +234,8 @@ test_cache_follows_config(void **state)
 					   sizeof(other_yaml) - 1, &other, &err),
 			 0);
 	assert_int_equal(dpxe_proxy_reply_cached(&cache, other, &srv, &req, 67,
-						 fast, sizeof(fast), &len, &type),
+						 fast, sizeof(fast), &len, &type,
+						 NULL),
 			 DPXE_DROP_OK);
 	assert_string_equal((char *)fast + DPXE_BOOTP_FILE, "other.kpxe");
 	assert_ptr_equal(cache.cfg, other);

@@ -482,6 +482,30 @@ test_udp4_write(void **state)
 					  DPXE_PARSE_IP_CSUM_VERIFIED, &f),
 			 DPXE_DROP_OK);
 
+	/* a precomputed payload sum gives the same frame, bit for bit */
+	{
+		static uint8_t again[2048];
+		uint32_t psum = dpxe_csum_add(0, payload, sizeof(payload));
+
+		s.udp_csum = true;
+		s.ip_csum_offload = false;
+		len = dpxe_udp4_write(frame, sizeof(frame), &s, sizeof(payload));
+		memcpy(again + hl, payload, sizeof(payload));
+		assert_int_equal(dpxe_udp4_write_summed(again, sizeof(again), &s,
+							sizeof(payload), psum),
+				 len);
+		assert_memory_equal(again, frame, len);
+		/* odd payload length too */
+		len = dpxe_udp4_write(frame, sizeof(frame), &s, 299);
+		psum = dpxe_csum_add(0, payload, 299);
+		assert_int_equal(dpxe_udp4_write_summed(again, sizeof(again), &s,
+							299, psum),
+				 len);
+		assert_memory_equal(again, frame, len);
+		assert_int_equal(dpxe_frame_parse(again, (uint32_t)len, 0, &f),
+				 DPXE_DROP_OK);
+	}
+
 	/* limits */
 	assert_int_equal(dpxe_udp4_write(frame, hl + sizeof(payload) - 1, &s,
 					 sizeof(payload)), 0);
