@@ -112,16 +112,6 @@ dpxe_udp4_csum_partial(uint32_t src, uint32_t dst, const uint8_t *udp,
 uint16_t
 dpxe_udp4_csum(uint32_t src, uint32_t dst, const uint8_t *udp, size_t udp_len)
 {
-	uint8_t pseudo[12];
-	uint32_t sum;
-
-	memcpy(pseudo, &src, 4);
-	memcpy(pseudo + 4, &dst, 4);
-	pseudo[8] = 0;
-	pseudo[9] = DPXE_IPPROTO_UDP;
-	pseudo[10] = (uint8_t)(udp_len >> 8);
-	pseudo[11] = (uint8_t)udp_len;
-	sum = dpxe_csum_add(0, pseudo, sizeof(pseudo));
-	sum = dpxe_csum_add(sum, udp, udp_len);
-	return dpxe_csum_fold(sum);
+	return dpxe_udp4_csum_partial(src, dst, udp, udp_len, (uint16_t)udp_len,
+				      0);
 }
