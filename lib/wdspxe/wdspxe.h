@@ -4,9 +4,9 @@
  * by dpxe so that a boot-policy provider written for WDS ports by recompiling.
  *
  * Names, values, struct layouts and prototypes follow the current Windows SDK
- * wdspxe.h (see docs/wdspxe-api.md). Providers include only this header and
- * are built as shared objects; dpxe dlopen()s them and looks up the export
- * PxeProviderInitialize, as WDS does with a DLL.
+ * wdspxe.h (see the project reference wdspxe-api.md). Providers include
+ * only this header and are built as shared objects; dpxe dlopen()s them and
+ * looks up the export PxeProviderInitialize, as WDS does with a DLL.
  *
  * Platform mapping (Linux, LP64)
  *   - Win32 integer types map to fixed-width types: DWORD/ULONG/UINT are
@@ -30,7 +30,7 @@
  *     pointers, because C++ has no implicit function-to-void* conversion and
  *     the samples pass the function names directly (MSVC allows it).
  *
- * Errata settled here (numbers as in docs/wdspxe-api.md section 5)
+ * Errata settled here (numbers as in wdspxe-api.md section 5)
  *   1. PxeProviderRecvRequest's pAction is a PXE_BOOT_ACTION *, as in both
  *      Microsoft samples (the doc page prints it by value).
  *   2. PxeSendReply accepts a NULL pAddress: reply to the request's source.
@@ -326,7 +326,7 @@ typedef struct tagPXE_DHCPV6_NESTED_RELAY_MESSAGE {
 	WORD cbInterfaceIdOption;
 } PXE_DHCPV6_NESTED_RELAY_MESSAGE, *PPXE_DHCPV6_NESTED_RELAY_MESSAGE;
 
-/* Layout checks (docs/wdspxe-api.md section 3.2-3.3 and section 7). */
+/* Layout checks (wdspxe-api.md sections 3.2-3.3 and 7). */
 DPXE_WDS_STATIC_ASSERT(sizeof(PXE_DHCP_OPTION) == 3, "PXE_DHCP_OPTION");
 DPXE_WDS_STATIC_ASSERT(sizeof(PXE_DHCP_MESSAGE) == 243, "PXE_DHCP_MESSAGE");
 DPXE_WDS_STATIC_ASSERT(offsetof(PXE_DHCP_MESSAGE, TransactionID) == 4, "xid");
