@@ -96,8 +96,8 @@ make_request(uint32_t server_ip)
 					 DPXE_DHCPDISCOVER, DPXE_DHCPREQUEST,
 					 DPXE_DHCPINFORM };
 	uint16_t arch = arches[rnd(8)], port = rnd(6) ? 67 : 4011;
-	uint8_t type = types[rnd(5)], a[2], uuid[17], mac[6] = { 0x52, 0x54,
-								   0, 0, 0 };
+	uint8_t type = types[rnd(5)], a[2], uuid[17] = { 0 },
+		mac[6] = { 0x52, 0x54, 0, 0, 0 };
 	char vc[48];
 
 	tpkt_dhcp_init(&pkt, type);
