@@ -104,6 +104,8 @@ e2e_run_dpxe(struct e2e_run *r, char *err, size_t err_len)
 		return -1;
 	}
 	if (pid == 0) {
+		/* its own process group: a timeout kills whatever it started */
+		setpgid(0, 0);
 		fd = open(r->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd >= 0) {
 			dup2(fd, STDOUT_FILENO);
@@ -118,7 +120,8 @@ e2e_run_dpxe(struct e2e_run *r, char *err, size_t err_len)
 	deadline = t0 + r->timeout_s;
 	while ((w = waitpid(pid, &status, WNOHANG)) == 0) {
 		if (now_s() > deadline) {
-			/* our own child, by its pid */
+			/* our own child and its process group, by its pid */
+			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			remove_runtime_dir(prefix);

@@ -16,7 +16,8 @@
  * own reading of those rules, never by dpxe's code.
  *
  * Usage: test_e2e_pcap PATH_TO_DPXE (or DPXE_BIN=...), from the source root.
- * DPXE_E2E_KEEP=1 keeps the temporary directory with the pcaps and logs.
+ * DPXE_E2E_KEEP=1 keeps the temporary directory with the pcaps and logs;
+ * DPXE_E2E_TIMEOUT=S kills a dpxe run after S seconds instead of 60.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -856,6 +857,9 @@ check_dhcp(struct ecase *c, const uint8_t *d, size_t len)
 		CHK(c, false, "options do not end with END");
 		return;
 	}
+	/* END, then zeros up to the 300-byte minimum and no further */
+	CHK(c, v.pl_len == (o.end_off + 1 < 300 ? 300 : o.end_off + 1),
+	    "DHCP message of %zu bytes with END at %zu", v.pl_len, o.end_off);
 	for (size_t i = o.end_off + 1; i < v.pl_len; i++)
 		if (m[i]) {
 			CHK(c, false, "byte %zu after END is %u", i, m[i]);
@@ -2227,6 +2231,8 @@ world_run(struct world *w, const char *config, const char *lcores,
 	run.stats_json = stats;
 	run.log = log;
 	run.timeout_s = RUN_TIMEOUT_S;
+	if (getenv("DPXE_E2E_TIMEOUT"))
+		run.timeout_s = (unsigned int)atoi(getenv("DPXE_E2E_TIMEOUT"));
 	rc = e2e_run_dpxe(&run, err, err_len);
 	w->seconds = run.seconds;
 	if (rc != 0) {
