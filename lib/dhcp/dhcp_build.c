@@ -38,6 +38,10 @@ dpxe_dhcp_reply_init(struct dpxe_dhcp_builder *b, uint8_t *buf,
 	buf[DPXE_BOOTP_HLEN] = req->hlen;
 	memcpy(buf + DPXE_BOOTP_XID, &req->xid, 4);
 	dpxe_store_be16(buf + DPXE_BOOTP_FLAGS, req->flags);
+	/* RFC 2131 Table 3: an ACK carries the REQUEST's ciaddr; OFFER and
+	 * NAK carry 0 */
+	if (msg_type == DPXE_DHCPACK)
+		dpxe_store_ip(buf + DPXE_BOOTP_CIADDR, req->ciaddr);
 	dpxe_store_ip(buf + DPXE_BOOTP_GIADDR, req->giaddr);
 	memcpy(buf + DPXE_BOOTP_CHADDR, req->chaddr, DPXE_BOOTP_CHADDR_LEN);
 	dpxe_store_be32(buf + DPXE_BOOTP_COOKIE, DPXE_DHCP_MAGIC_COOKIE);

@@ -28,7 +28,8 @@ size_t dpxe_dhcp_reply_limit(const struct dpxe_dhcp_msg *req);
 
 /**
  * Start a BOOTREPLY to req: op 2, the request's htype, hlen, xid, flags,
- * giaddr and chaddr, everything else zero, the magic cookie and option 53.
+ * giaddr and chaddr (and ciaddr in an ACK, RFC 2131 Table 3), everything
+ * else zero, the magic cookie and option 53.
  *
  * @return 0, or -1 when the buffer cannot hold even the minimum BOOTP reply.
  */

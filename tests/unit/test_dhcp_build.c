@@ -74,6 +74,14 @@ test_reply_skeleton(void **state)
 
 	parse_reply(len);
 	assert_int_equal(back.msg_type, DPXE_DHCPOFFER);
+
+	/* an ACK keeps the client's ciaddr */
+	assert_int_equal(dpxe_dhcp_reply_init(&b, out, sizeof(out), &req,
+					      DPXE_DHCPACK), 0);
+	assert_int_equal(dpxe_load_be32(out + DPXE_BOOTP_CIADDR), 0x01020304);
+	assert_int_equal(dpxe_dhcp_reply_init(&b, out, sizeof(out), &req,
+					      DPXE_DHCPNAK), 0);
+	assert_int_equal(dpxe_load_be32(out + DPXE_BOOTP_CIADDR), 0);
 }
 
 static void
