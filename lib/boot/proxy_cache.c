@@ -58,8 +58,8 @@ find_uuid(const uint8_t *msg, size_t len)
 	return 0;
 }
 
-/* The bytes a cacheable reply takes from its request: xid, flags, chaddr
- * and option 97's value. */
+/* The bytes a cacheable reply takes from its request: xid, flags, ciaddr
+ * (an ACK's), giaddr, chaddr and option 97's value. */
 struct patch_region {
 	uint16_t off;
 	uint16_t len;
@@ -70,9 +70,11 @@ patch_regions(const struct dpxe_proxy_template *t, struct patch_region *r)
 {
 	r[0] = (struct patch_region){ DPXE_BOOTP_XID, 4 };
 	r[1] = (struct patch_region){ DPXE_BOOTP_FLAGS, 2 };
-	r[2] = (struct patch_region){ DPXE_BOOTP_CHADDR, DPXE_BOOTP_CHADDR_LEN };
-	r[3] = (struct patch_region){ t->uuid_off, 17 };
-	return t->uuid ? 4 : 3;
+	r[2] = (struct patch_region){ DPXE_BOOTP_CIADDR, 4 };
+	r[3] = (struct patch_region){ DPXE_BOOTP_GIADDR, 4 };
+	r[4] = (struct patch_region){ DPXE_BOOTP_CHADDR, DPXE_BOOTP_CHADDR_LEN };
+	r[5] = (struct patch_region){ t->uuid_off, 17 };
+	return t->uuid ? 6 : 5;
 }
 
 static void
@@ -81,6 +83,10 @@ patch(uint8_t *buf, const struct dpxe_proxy_template *t,
 {
 	memcpy(buf + DPXE_BOOTP_XID, &req->xid, 4);
 	dpxe_store_be16(buf + DPXE_BOOTP_FLAGS, req->flags);
+	/* the same rule as dpxe_dhcp_reply_init(): only an ACK has ciaddr */
+	dpxe_store_ip(buf + DPXE_BOOTP_CIADDR,
+		      t->type == DPXE_DHCPACK ? req->ciaddr : 0);
+	dpxe_store_ip(buf + DPXE_BOOTP_GIADDR, req->giaddr);
 	memcpy(buf + DPXE_BOOTP_CHADDR, req->chaddr, DPXE_BOOTP_CHADDR_LEN);
 	if (t->uuid)
 		memcpy(buf + t->uuid_off, req->opt_val[DPXE_OPT_CLIENT_UUID], 17);
@@ -103,7 +109,7 @@ sum_at(uint32_t sum, const uint8_t *p, size_t len, size_t off)
 static uint32_t
 sum_unpatched(const struct dpxe_proxy_template *t)
 {
-	struct patch_region r[4];
+	struct patch_region r[6];
 	unsigned int n = patch_regions(t, r);
 	uint8_t copy[DPXE_PROXY_TEMPLATE_MAX];
 
@@ -117,7 +123,7 @@ sum_unpatched(const struct dpxe_proxy_template *t)
 static uint32_t
 sum_patched(const struct dpxe_proxy_template *t, const uint8_t *buf)
 {
-	struct patch_region r[4];
+	struct patch_region r[6];
 	unsigned int n = patch_regions(t, r);
 	uint32_t sum = t->sum_unpatched;
 
@@ -152,8 +158,8 @@ dpxe_proxy_reply_cached(struct dpxe_proxy_cache *cache,
 
 	uuid = dpxe_dhcp_get(req, DPXE_OPT_CLIENT_UUID, &uuid_len) != NULL;
 	http = req->vendor_class.http_client;
-	if (boot_server_ack || req->giaddr || (uuid && uuid_len != 17) ||
-	    cap < DPXE_PROXY_TEMPLATE_MAX)
+	if (boot_server_ack || dpxe_dhcp_has(req, DPXE_OPT_RELAY_AGENT_INFO) ||
+	    (uuid && uuid_len != 17) || cap < DPXE_PROXY_TEMPLATE_MAX)
 		goto uncached;
 
 	t = &cache->slot[slot_of(&c, type, http, uuid)];

@@ -3,15 +3,17 @@
  * A per-worker cache of finished proxy replies.
  *
  * In a boot storm thousands of clients of a few kinds ask the same question:
- * their OFFERs differ only in xid, flags, chaddr and the echoed option 97.
+ * their OFFERs differ only in xid, flags, giaddr, chaddr and the echoed
+ * option 97 (and an ACK's ciaddr).
  * So the first reply for each (boot choice, reply type, client kind) is kept
  * as a template, and later ones are a copy and four patches instead of a
  * rule walk, an option 43 encoding and a dozen appends.
  *
- * Only what is provably the same is cached: replies to port 67 from a
- * direct (not relayed) client, whose option 97 is absent or 17 bytes. Relayed
- * requests (option 82 echo) and port 4011 ACKs (boot item echo) always take
- * the full path. The cache is owned by one worker: no locks.
+ * Only what is provably the same is cached: replies to port 67 without
+ * option 82, whose option 97 is absent or 17 bytes; xid, flags, ciaddr,
+ * giaddr, chaddr and 97 are patched. Requests with option 82 (echoed) and
+ * port 4011 ACKs (boot item echo) always take the full path. The cache is
+ * owned by one worker: no locks.
  */
 #ifndef DPXE_PROXY_CACHE_H
 #define DPXE_PROXY_CACHE_H

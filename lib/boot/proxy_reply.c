@@ -213,9 +213,9 @@ dpxe_proxy_build(const struct dpxe_server_id *srv,
 	echo_option(&b, req, DPXE_OPT_CLIENT_UUID);
 	if (vlen)
 		dpxe_dhcp_add_option(&b, DPXE_OPT_VENDOR, s.val, vlen);
-	/* RFC 3046 §2.2: echoed unchanged, and last so relays find it */
-	if (req->giaddr)
-		echo_option(&b, req, DPXE_OPT_RELAY_AGENT_INFO);
+	/* RFC 3046 §2.2: echoed unchanged in every reply, last so relays
+	 * find it; an L2 snooping switch adds it with giaddr 0 */
+	echo_option(&b, req, DPXE_OPT_RELAY_AGENT_INFO);
 	/* the builder remembers any append that did not fit */
 	*len = dpxe_dhcp_reply_finish(&b);
 	return *len ? DPXE_DROP_OK : DPXE_DROP_REPLY_TOO_BIG;

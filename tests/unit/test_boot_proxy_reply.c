@@ -190,7 +190,11 @@ assert_header(uint32_t siaddr, const char *file)
 	assert_int_equal(dpxe_load_be16(out + DPXE_BOOTP_SECS), 0);
 	assert_memory_equal(out + DPXE_BOOTP_FLAGS, pkt.buf + DPXE_BOOTP_FLAGS,
 			    2);
-	assert_int_equal(dpxe_load_be32(out + DPXE_BOOTP_CIADDR), 0);
+	/* RFC 2131 Table 3: an ACK keeps the REQUEST's ciaddr, an OFFER 0 */
+	assert_int_equal(dpxe_load_be32(out + DPXE_BOOTP_CIADDR),
+			 out_type == DPXE_DHCPACK ?
+				 dpxe_load_be32(pkt.buf + DPXE_BOOTP_CIADDR) :
+				 0);
 	assert_int_equal(dpxe_load_be32(out + DPXE_BOOTP_YIADDR), 0);
 	assert_int_equal(dpxe_load_be32(out + DPXE_BOOTP_SIADDR), siaddr);
 	assert_memory_equal(out + DPXE_BOOTP_GIADDR,
@@ -515,13 +519,16 @@ test_relay_agent_info_echoed_last(void **state)
 	parse_back();
 	assert_false(dpxe_dhcp_has(&back, DPXE_OPT_RELAY_AGENT_INFO));
 
-	/* 82 from a client, not a relay (giaddr 0): not echoed */
+	/* 82 added by an L2 snooping switch (giaddr 0): echoed all the same */
 	begin(DPXE_DHCPDISCOVER, 0, "PXEClient");
 	tpkt_opt(&pkt, DPXE_OPT_RELAY_AGENT_INFO, opt82, sizeof(opt82));
 	finish();
 	assert_int_equal(answer(67), DPXE_DROP_OK);
 	parse_back();
-	assert_false(dpxe_dhcp_has(&back, DPXE_OPT_RELAY_AGENT_INFO));
+	v = dpxe_dhcp_get(&back, DPXE_OPT_RELAY_AGENT_INFO, &l);
+	assert_non_null(v);
+	assert_int_equal(l, sizeof(opt82));
+	assert_memory_equal(v, opt82, sizeof(opt82));
 }
 
 /* ---- ACKs ---- */
