@@ -131,6 +131,10 @@ pick_file(const struct dpxe_config_boot_rule *rule,
 {
 	if (rule->url && (m->is_ipxe || m->vendor_class.http_client))
 		return rule->url;
+	/* UEFI HTTP boot fetches the file field as a URL: a TFTP path is
+	 * no answer for it (the caller counts no_boot_rule) */
+	if (m->vendor_class.http_client)
+		return NULL;
 	if (host && host->boot_file)
 		return host->boot_file;
 	if (rule->boot_file)

@@ -325,12 +325,13 @@ test_first_match_and_all_keys(void **state)
 		{ "arch fits, vendor class does not: next rule",
 		  { A(11), .vc = "PXEClient:Arch:00011" }, "catch-all",
 		  "default.kpxe" },
+		/* an HTTP boot client gets no TFTP path: no file at all */
 		{ "arch and vendor class fit, MAC does not",
 		  { A(11), .vc = "HTTPClient:Arch:00011", .mac = mac_other },
-		  "catch-all", "default.kpxe" },
+		  "catch-all", NULL },
 		{ "all three keys fit",
 		  { A(11), .vc = "HTTPClient:Arch:00011", .mac = mac_exact },
-		  "all-keys", "all.efi" },
+		  "all-keys", "http://192.0.2.1/all.efi" },
 		{ "no keys: every client", { A(2) }, "catch-all",
 		  "default.kpxe" },
 	};
@@ -341,7 +342,7 @@ test_first_match_and_all_keys(void **state)
 	tcfg_arch(&tc, 1, 7);
 	tcfg_rule(&tc, "second", "second.efi");
 	tcfg_arch(&tc, 1, 7);
-	tcfg_rule(&tc, "all-keys", "all.efi");
+	tcfg_rule(&tc, "all-keys", NULL)->url = "http://192.0.2.1/all.efi";
 	tcfg_arch(&tc, 1, 11);
 	tcfg_vendor_class(&tc, "HTTPClient*");
 	tcfg_mac(&tc, mac_exact, 6);
