@@ -46,7 +46,6 @@
 	X(DHCP_BAD_OVERLOAD, "dhcp_bad_overload")                              \
 	X(DHCP_BAD_OPTION_LENGTH, "dhcp_bad_option_length")                    \
 	X(DHCP_BAD_MESSAGE_TYPE, "dhcp_bad_message_type")                      \
-	X(DHCP_NO_MESSAGE_TYPE, "dhcp_no_message_type")                        \
 	X(DHCP_BAD_VENDOR_OPTIONS, "dhcp_bad_vendor_options")                  \
 	/* policy (filled in by later layers) */                               \
 	X(NOT_PXE_CLIENT, "not_pxe_client")                                    \
