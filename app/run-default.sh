@@ -87,14 +87,7 @@ TMP=$(mktemp -d /tmp/dpxe-run-default.XXXXXX)
 DPXE_PID=
 PIDS=()
 
-kill_pid() {      # TERM, up to 5 s, then KILL
-	local p=$1 i
-	kill -0 "$p" 2>/dev/null || return 0
-	kill -TERM "$p" 2>/dev/null || true
-	for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$p" 2>/dev/null || true
-	wait "$p" 2>/dev/null || true
-}
+source "$REPO/tests/lib/proc.sh"  # kill_pid
 
 cleanup() {
 	local rc=$? p ns

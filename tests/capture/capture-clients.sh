@@ -116,14 +116,7 @@ TMP=$(mktemp -d /tmp/dpxecap.XXXXXX)
 PIDS=()            # every background process we start
 
 # ---------------------------------------------------------------- cleanup
-kill_pid() {      # kill_pid PID: TERM, wait up to 5 s, then KILL
-    local p=$1 i
-    kill -0 "$p" 2>/dev/null || return 0
-    kill -TERM "$p" 2>/dev/null || true
-    for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
-}
+source "$REPO_DIR/tests/lib/proc.sh"  # kill_pid
 
 cleanup() {
     local rc=$? p ns

@@ -64,14 +64,7 @@ IF_C=dnt$$c
 FILE_PREFIX=dpxe-netns-$$
 TMP=
 
-kill_pid() {      # kill_pid PID: TERM, wait up to 5 s, then KILL
-	local p=$1 i
-	kill -0 "$p" 2>/dev/null || return 0
-	kill -TERM "$p" 2>/dev/null || true
-	for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$p" 2>/dev/null || true
-	wait "$p" 2>/dev/null || true
-}
+source "$SRC_ROOT/tests/lib/proc.sh"  # kill_pid
 
 netns_cleanup() {
 	local rc=$? p ns

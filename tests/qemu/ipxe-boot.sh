@@ -90,14 +90,7 @@ FAILED=0
 T0=$SECONDS
 
 # ---------------------------------------------------------------- cleanup
-kill_pid() {      # kill_pid PID: TERM, up to 5 s, then KILL
-    local p=$1 n
-    kill -0 "$p" 2>/dev/null || return 0
-    kill -TERM "$p" 2>/dev/null || true
-    for ((n = 0; n < 50; n++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/proc.sh"  # kill_pid
 
 cleanup() {
     local rc=$? p ns
