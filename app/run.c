@@ -82,6 +82,7 @@ dpxe_run(int eal_argc, char **eal_argv, const struct dpxe_run_opts *opts)
 	struct dpxe_dataplane_opts dpo = {
 		.idle_exit_ms = opts->idle_exit_ms,
 		.duration_ms = opts->duration_ms,
+		.config_path = opts->config_file,
 	};
 	struct dpxe_config_error cerr;
 	struct dpxe_config *cfg = NULL;

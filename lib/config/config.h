@@ -118,6 +118,9 @@ struct dpxe_config_dataplane {
 	uint32_t burst;            /**< 1..512, default 32 */
 	enum dpxe_config_spreading spreading;
 	uint32_t reply_delay_ms;   /**< default 0 */
+	/** How long a request may stay with a provider that returned
+	 *  ERROR_IO_PENDING before it is dropped (ms); default 5000. */
+	uint32_t provider_timeout_ms;
 };
 
 /** Bits of dpxe_config_match.given: which keys the rule tests. */

@@ -139,10 +139,11 @@ print_dataplane(FILE *f, const struct dpxe_config_dataplane *d)
 		fprintf(f, "  # workers: not set, lcores picked at start-up\n");
 	}
 	fprintf(f, "  mbufs_per_worker: %u\n  mbuf_cache: %u\n  burst: %u\n"
-			"  spreading: %s\n  reply_delay_ms: %u\n",
+			"  spreading: %s\n  reply_delay_ms: %u\n"
+			"  provider_timeout_ms: %u\n",
 			d->mbufs_per_worker, d->mbuf_cache, d->burst,
 			dpxe_config_spreading_name(d->spreading),
-			d->reply_delay_ms);
+			d->reply_delay_ms, d->provider_timeout_ms);
 }
 
 static void

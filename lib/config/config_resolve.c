@@ -265,6 +265,8 @@ resolve_dataplane(struct resolve *r)
 		d->mbuf_cache = 256;
 	if (d->burst == 0)
 		d->burst = 32;
+	if (d->provider_timeout_ms == 0)
+		d->provider_timeout_ms = 5000;
 	/* rte_mempool_create() refuses a cache above n / 1.5. */
 	if ((uint64_t)d->mbuf_cache * 3 > (uint64_t)d->mbufs_per_worker * 2)
 		return dpxe_config_fail_at(r->ctx, "dataplane.mbuf_cache",

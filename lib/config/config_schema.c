@@ -131,6 +131,8 @@ static const cyaml_schema_field_t dataplane_fields[] = {
 			CYAML_ARRAY_LEN(dpxe_config_spreading_strings)),
 	CYAML_FIELD_UINT("reply_delay_ms", OPT,
 			struct dpxe_config_dataplane, reply_delay_ms),
+	CYAML_FIELD_UINT("provider_timeout_ms", OPT,
+			struct dpxe_config_dataplane, provider_timeout_ms),
 	CYAML_FIELD_END
 };
 
@@ -342,6 +344,7 @@ const struct dpxe_config_range dpxe_config_ranges[] = {
 	{ "dataplane.mbuf_cache", 0, 512, "a cache size" },
 	{ "dataplane.burst", 1, 512, "an integer" },
 	{ "dataplane.reply_delay_ms", 0, 60000, "a delay in ms" },
+	{ "dataplane.provider_timeout_ms", 1, 600000, "a timeout in ms" },
 	{ "boot.rules[].match.arch[]", 0, 65535, "an architecture code" },
 	{ "boot.rules[].menu[].type", 0, 65535, "a boot server type" },
 	{ "boot.rules[].menu_timeout", 0, 255, "a timeout in seconds" },

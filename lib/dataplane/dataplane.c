@@ -120,6 +120,41 @@ create_worker(struct dpxe_dataplane *dp, unsigned int index,
 	return 0;
 }
 
+/* The provider chain: a request context per worker (TX through the
+ * worker's reply path), then the providers themselves, last, so that their
+ * initialisation sees the ports (PxeGetServerInfoEx's DUID). */
+static int
+setup_providers(struct dpxe_dataplane *dp, char *err, size_t err_len)
+{
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		struct dpxe_worker *w = dp->workers[i];
+		struct dpxe_wds_worker_conf c = {
+			.index = i,
+			.socket = (int)rte_lcore_to_socket_id(w->lcore),
+			.pool = w->pool,
+			.src_mac = w->port->mac.addr_bytes,
+			.src_ip = w->port->ip,
+			.tx_ip_csum = w->port->tx_ip_csum,
+			.tx = dpxe_handle_reply_out,
+			.tx_ctx = w,
+			.counters = &w->stats->provider,
+			.timeout_ms = dp->cfg->dataplane.provider_timeout_ms,
+		};
+
+		w->wds = dpxe_wds_worker_create(&c);
+		if (w->wds == NULL) {
+			snprintf(err, err_len, "worker %u: out of memory for its "
+				 "provider requests (raise -m)", i);
+			return -1;
+		}
+	}
+	if (dpxe_wds_load(dp->cfg, dp->opts.config_path,
+			  dp->ports[0].mac.addr_bytes, err, err_len) < 0)
+		return -1;
+	dp->providers_loaded = true;
+	return 0;
+}
+
 struct dpxe_dataplane *
 dpxe_dataplane_create(const struct dpxe_config *cfg,
 		      const struct dpxe_dataplane_opts *opts, char *err,
@@ -175,6 +210,8 @@ dpxe_dataplane_create(const struct dpxe_config *cfg,
 		if (dpxe_port_setup(dp, p, err, err_len) < 0)
 			goto fail;
 	}
+	if (cfg->providers_count > 0 && setup_providers(dp, err, err_len) < 0)
+		goto fail;
 	return dp;
 fail:
 	dpxe_dataplane_destroy(dp);
@@ -264,11 +301,17 @@ dpxe_dataplane_destroy(struct dpxe_dataplane *dp)
 		return;
 	for (unsigned int p = 0; p < dp->n_ports; p++)
 		dpxe_port_close(&dp->ports[p]);
+	/* SHUTDOWN callbacks (reverse order) while the request contexts still
+	 * exist: a provider joins its threads there, and those may still be
+	 * calling in; then the contexts go, reclaiming what is left */
+	if (dp->providers_loaded)
+		dpxe_wds_unload();
 	for (unsigned int i = 0; i < DPXE_MAX_WORKERS; i++) {
 		struct dpxe_worker *w = dp->workers[i];
 
 		if (w == NULL)
 			continue;
+		dpxe_wds_worker_free(w->wds);
 		if (w->ring) {
 			while (rte_ring_dequeue(w->ring, (void **)&m) == 0)
 				rte_pktmbuf_free(m);

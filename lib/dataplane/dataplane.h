@@ -23,6 +23,9 @@ struct dpxe_dataplane_opts {
 	uint32_t idle_exit_ms;
 	/** Stop after this long (ms) in any case; 0 = never. */
 	uint32_t duration_ms;
+	/** The configuration file cfg came from, for providers (their
+	 *  "dpxe.config" setting, PxeProviderRegister); NULL: unknown. */
+	const char *config_path;
 };
 
 struct dpxe_dataplane;

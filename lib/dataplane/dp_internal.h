@@ -20,6 +20,7 @@
 #include "dataplane.h"
 #include "dhcp.h"
 #include "dp_stats.h"
+#include "wdspxe/wds_runtime.h"
 
 #define DPXE_MAX_WORKERS 32u
 #define DPXE_MAX_BURST 512u
@@ -27,7 +28,9 @@
 #define DPXE_SPREAD_RING_SIZE 4096
 #define DPXE_DRAIN_US 100      /* flush partial TX bursts this often */
 #define DPXE_HOUSEKEEP_MS 10   /* signals, stats, idle checks */
-#define DPXE_DELAY_SLOTS 8192u /* replies held for reply_delay_ms; 2^n */
+#define DPXE_DELAY_SLOTS 8192u
+#define DPXE_WDS_DRAIN_MAX_MS 2000u /* at stop, wait this long at most for
+				     * requests pending with a provider */ /* replies held for reply_delay_ms; 2^n */
 
 extern int dpxe_logtype_dp;
 #define DP_LOG(level, fmt, ...)                                                \
@@ -78,6 +81,9 @@ struct dpxe_worker {
 	struct rte_mbuf *stash[DPXE_MAX_WORKERS][DPXE_MAX_BURST];
 	struct dpxe_dhcp_msg msg; /* parse state, reused for every request */
 	struct dpxe_proxy_cache cache; /* reply templates, this worker's own */
+	/* the provider chain's request context; NULL: no providers, the
+	 * built-in proxy path answers */
+	struct dpxe_wds_worker *wds;
 } __rte_cache_aligned;
 
 struct dpxe_dataplane {
@@ -90,6 +96,7 @@ struct dpxe_dataplane {
 	unsigned int housekeeper;  /* worker index that watches signals */
 	bool quit;                 /* read and written with __atomic */
 	bool stats_requested;      /* ditto */
+	bool providers_loaded;     /* dpxe_wds_load succeeded */
 	uint64_t tsc_hz;
 	uint64_t start_tsc;        /* housekeeping state */
 	uint64_t last_rx_tsc;
@@ -110,6 +117,9 @@ void dpxe_dp_housekeeping(struct dpxe_dataplane *dp, uint64_t now);
 
 /* handle.c: one received frame; consumes m */
 void dpxe_handle_frame(struct dpxe_worker *w, struct rte_mbuf *m);
+/* handle.c: a provider's reply leaves like ours (reply_delay_ms too);
+ * the TX callback of the worker's provider context */
+void dpxe_handle_reply_out(void *worker, struct rte_mbuf *m);
 /* handle.c: send delayed replies that are due (all: free every one) */
 void dpxe_delay_release(struct dpxe_worker *w, uint64_t now, bool all);
 

@@ -14,6 +14,7 @@
 
 #include "dhcp.h"
 #include "drop_reason.h"
+#include "wdspxe/wds_counters.h"
 
 struct dpxe_worker_stats {
 	uint64_t rx;            /* frames taken from the NIC queue */
@@ -29,6 +30,7 @@ struct dpxe_worker_stats {
 	uint64_t drops[DPXE_DROP_MAX]; /* by reason; [OK] is unused */
 	uint64_t busy_cycles;   /* TSC spent on bursts that had work */
 	uint64_t busy_packets;  /* packets in those bursts */
+	struct dpxe_wds_counters provider; /* the provider chain (lib/wdspxe) */
 } __rte_cache_aligned;
 
 struct dpxe_dataplane;

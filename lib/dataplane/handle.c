@@ -43,6 +43,34 @@ reply_out(struct dpxe_worker *w, struct rte_mbuf *m)
 }
 
 void
+dpxe_handle_reply_out(void *worker, struct rte_mbuf *m)
+{
+	reply_out(worker, m);
+}
+
+/*
+ * With providers configured the chain decides, not the built-in policy:
+ * every BOOTREQUEST goes to it, valid DHCP or not (a provider with the ALL
+ * filter sees plain BOOTP too; the chain applies each one's filter).
+ */
+static void
+handle_provider(struct dpxe_worker *w, struct rte_mbuf *m,
+		const struct dpxe_frame *f)
+{
+	const uint8_t *p = dpxe_frame_payload(f);
+
+	if (f->payload_len < DPXE_BOOTP_COOKIE) {
+		drop(w, m, DPXE_DROP_DHCP_TRUNCATED);
+		return;
+	}
+	if (p[DPXE_BOOTP_OP] != DPXE_BOOTP_REQUEST) {
+		drop(w, m, DPXE_DROP_DHCP_NOT_REQUEST);
+		return;
+	}
+	dpxe_wds_dispatch(w->wds, m, f);
+}
+
+void
 dpxe_delay_release(struct dpxe_worker *w, uint64_t now, bool all)
 {
 	while (w->delay_head != w->delay_tail) {
@@ -155,6 +183,10 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 	if (port->vlan && (f->vlan_count == 0 ||
 			   (f->vlan_tci[f->vlan_count - 1] & 0x0fff) != port->vlan)) {
 		drop(w, m, DPXE_DROP_NOT_FOR_US);
+		return;
+	}
+	if (w->wds != NULL) {
+		handle_provider(w, m, f);
 		return;
 	}
 	r = dpxe_dhcp_parse(dpxe_frame_payload(f), f->payload_len, &w->msg);

@@ -161,6 +161,8 @@ dpxe_worker_main(void *arg)
 			}
 		}
 		now = rte_rdtsc();
+		if (w->wds != NULL)
+			dpxe_wds_poll(w->wds, now);
 		if (w->delay_head != w->delay_tail)
 			dpxe_delay_release(w, now, false);
 		if (work) {
@@ -177,6 +179,12 @@ dpxe_worker_main(void *arg)
 			prev_house = now;
 		}
 	}
+	/* requests still with a provider get a bounded grace to finish (their
+	 * replies still go out), then are ended; SHUTDOWN callbacks come
+	 * after every worker is done (dpxe_dataplane_destroy) */
+	if (w->wds != NULL)
+		dpxe_wds_worker_drain(w->wds, RTE_MIN(w->cfg->dataplane.provider_timeout_ms,
+						      DPXE_WDS_DRAIN_MAX_MS));
 	w->stats->tx += rte_eth_tx_buffer_flush(w->port->port_id, w->queue,
 						w->txb);
 	dpxe_delay_release(w, 0, true); /* stopping: held replies are dropped */

@@ -567,6 +567,52 @@ DWORD PXEAPI PxeDhcpv6CreateRelayRepl(PPXE_DHCPV6_NESTED_RELAY_MESSAGE pRelayMes
 				      ULONG cbInnerPacket, PVOID pReplyBuffer,
 				      ULONG cbReplyBuffer, PULONG pcbReplyBuffer);
 
+/* ---- dpxe extensions (not in the SDK; Dpxe prefix) ------------------- */
+
+/*
+ * Provider settings. Linux has no registry: a provider's configuration is
+ * the `settings` mapping of its entry in dpxe's YAML file (providers[]),
+ * and hProviderKey is an opaque handle to it.
+ *
+ * DpxeProviderGetSetting returns the value of setting pszName as a UTF-8
+ * string, or NULL when it is absent (or hProviderKey / pszName is NULL or
+ * not a key). The pointer stays valid as long as the key: for the key
+ * passed to PxeProviderInitialize, until the SHUTDOWN callback returns.
+ * The reserved name "dpxe.config" always answers the path of the running
+ * configuration file (NULL if dpxe was not started from a file), so a
+ * provider can read other sections of it (e.g. boot.rules).
+ */
+#define DPXE_SETTING_CONFIG_PATH "dpxe.config"
+LPCSTR DpxeProviderGetSetting(HKEY hProviderKey, LPCSTR pszName);
+
+/** Close a key returned by PxeProviderRegister (RegCloseKey's role). The
+ *  key given to PxeProviderInitialize is dpxe's: do not close it.
+ *  @return ERROR_SUCCESS; ERROR_INVALID_HANDLE. */
+DWORD DpxeProviderCloseKey(HKEY hProviderKey);
+
+/*
+ * The registration functions (PxeProviderRegister, UnRegister, QueryIndex,
+ * Enum*) work on "the registry": the providers list of one dpxe YAML file.
+ * Inside a running dpxe that is the file it was started with. An installer
+ * (outside dpxe) opens a file first:
+ *
+ *   DpxeProviderRegistryOpen("/etc/dpxe/dpxe.yaml");
+ *   PxeProviderRegister(L"audit", L"/usr/lib/dpxe/libaudit.so",
+ *                       PXE_REG_INDEX_BOTTOM, FALSE, NULL);
+ *   DpxeProviderRegistryClose();
+ *
+ * Register and UnRegister write the file back at once (to a temporary file,
+ * checked by loading it, then renamed over the original). Only the
+ * top-level `providers:` block is rewritten: the rest of the file, comments
+ * included, is kept byte for byte; comments inside the providers block are
+ * lost. As in WDS, changes take effect when dpxe restarts.
+ * @return ERROR_SUCCESS; ERROR_FILE_NOT_FOUND (cannot read); ERROR_INVALID_DATA
+ *   (not a valid dpxe configuration); ERROR_ALREADY_EXISTS (one is open).
+ */
+DWORD DpxeProviderRegistryOpen(LPCSTR pszConfigPath);
+/** @return ERROR_SUCCESS; ERROR_NOT_FOUND when none is open. */
+DWORD DpxeProviderRegistryClose(void);
+
 /*
  * Not declared: WdsProviderInitialize, WdsPxe.dll's 32nd export. It is the
  * entry point through which the WDSServer service loads WdsPxe.dll itself,

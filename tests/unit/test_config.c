@@ -137,6 +137,9 @@ static const struct bad_case bad_cases[] = {
 	  "dataplane.burst", { "from 1 to 512, got 0" } },
 	{ "int_above_range", S D "  burst: 513\n" R, NULL, 7, 10,
 	  "dataplane.burst", { "from 1 to 512, got 513" } },
+	{ "provider_timeout_range", S D "  provider_timeout_ms: 600001\n" R,
+	  NULL, 7, 24, "dataplane.provider_timeout_ms",
+	  { "from 1 to 600000, got 600001" } },
 	{ "int_negative", S D "  burst: -4\n" R, NULL, 7, 10,
 	  "dataplane.burst", { "got \"-4\"" } },
 	{ "int_float", S D "  burst: 3.5\n" R, NULL, 7, 10,
@@ -495,6 +498,7 @@ test_default_yaml(void **state)
 	assert_int_equal(cfg->dataplane.spreading,
 			DPXE_CONFIG_SPREADING_AUTO);
 	assert_int_equal(cfg->dataplane.reply_delay_ms, 0);
+	assert_int_equal(cfg->dataplane.provider_timeout_ms, 5000);
 	assert_int_equal(cfg->log.level, DPXE_CONFIG_LOG_INFO);
 	assert_null(cfg->log.file);
 	assert_int_equal(cfg->hosts_count + cfg->subnets_count +

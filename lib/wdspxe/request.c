@@ -1,0 +1,822 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Requests on the workers: the provider chain per request, the reply
+ * buffers (PxePacketAllocate / PxePacketFree), PxeSendReply, async
+ * completion (PxeAsyncRecvDone) and timeouts.
+ *
+ * No locks and no malloc. Each worker owns an array of request slots; only
+ * that worker starts or ends a request. Provider threads reach a worker
+ * through its ring (multi-producer, single-consumer), never by touching its
+ * state, except for three atomic words: a slot's generation, its "done
+ * posted" flag and its send counter, and the per-buffer owner word.
+ *
+ * hClientRequest is not a pointer: it is (generation << 14 | slot << 5 |
+ * worker). The generation changes whenever a provider's turn with the
+ * request ends (its synchronous return, its completion, a timeout), so a
+ * handle kept past that point is recognised as stale and refused, and a
+ * late PxeAsyncRecvDone can never complete the next provider's turn.
+ *
+ * A reply buffer is an mbuf from the request's worker's pool (rte_mempool
+ * ops without an lcore cache are safe from any thread). The bytes handed to
+ * the provider are the mbuf's data room; in its headroom, before them, a
+ * tag records who owns it. A pointer maps back to its tag in O(1): check it
+ * lies inside the worker's pool memory (so a foreign pointer is never read
+ * through), then read the tag just before it. Ownership changes only by a
+ * compare-and-swap of the tag's owner word, so a double free, a free racing
+ * with the reclaim at request end, or a free naming another request lose
+ * the swap and are refused and counted instead of freeing twice.
+ *
+ * PxeSendReply copies the payload into a fresh mbuf and prepends the
+ * headers there. wdspxe.h promises that the provider keeps its buffer; the
+ * copy (at most 1472 bytes) makes send-then-free, free-then-send-completes
+ * and several sends of one buffer trivially safe, where sending the buffer
+ * itself would need reference counting and a rule against writing it while
+ * a send is in flight.
+ */
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "boot/reply_addr.h"
+#include "dhcp.h"
+#include "wds_rt_internal.h"
+
+#define PKT_MAGIC 0x54454b4350585044ull /* "DPXPCKET" */
+#define TAG_BACK 64 /* the tag sits this far before the payload */
+_Static_assert(RTE_PKTMBUF_HEADROOM >= TAG_BACK, "headroom holds the tag");
+
+#define RING_SIZE 4096
+#define FIFO_SIZE (2 * DPXE_WDS_SLOTS) /* >= live pending entries + stale */
+#define POLL_BURST 32
+
+#define H_WORKER_BITS 5
+#define H_SLOT_BITS 9
+#define H_GEN_BITS 18
+_Static_assert((1u << H_SLOT_BITS) == DPXE_WDS_SLOTS, "slot bits");
+_Static_assert((1u << H_WORKER_BITS) == DPXE_WDS_MAX_WORKERS, "worker bits");
+
+enum req_state { REQ_FREE = 0, REQ_ACTIVE, REQ_PENDING };
+
+struct wds_pkt_tag {
+	uint64_t magic;
+	struct rte_mbuf *m;
+	uint64_t owner; /* (handle << 1) | 1 while owned; 0 once freed */
+};
+
+struct wds_req {
+	uint32_t gen;       /* atomic; never 0 */
+	uint8_t state;      /* enum req_state; worker writes, others read */
+	uint32_t done_gen;  /* atomic: the turn whose PxeAsyncRecvDone was taken */
+	uint16_t prov;      /* index in wds_chain of the provider's turn */
+	uint32_t sends;     /* atomic: PxeSendReply calls in this turn */
+	bool is_dhcp, is_pxe;
+	struct rte_mbuf *m; /* the request frame; pPacket points into it */
+	struct dpxe_frame f;
+	const uint8_t *payload;
+	uint16_t payload_len;
+	PXE_ADDRESS local, remote;
+	struct wds_pkt_tag *pkts[DPXE_WDS_PKTS_PER_REQ]; /* atomic */
+};
+
+struct fifo_ent {
+	uint64_t due;
+	uint32_t handle;
+};
+
+struct dpxe_wds_worker {
+	struct dpxe_wds_worker_conf c;
+	struct rte_ring *ring;
+	uintptr_t pool_lo, pool_hi;
+	uint64_t timeout_tsc;
+	unsigned int pending;
+	uint32_t fifo_head, fifo_tail;
+	struct fifo_ent fifo[FIFO_SIZE];
+	uint32_t nfree;
+	uint16_t freelist[DPXE_WDS_SLOTS];
+	struct wds_req req[DPXE_WDS_SLOTS];
+};
+
+static struct dpxe_wds_worker *wds_workers[DPXE_WDS_MAX_WORKERS];
+/* The worker whose loop this thread is running, if any: a send from it
+ * goes straight to TX, from anywhere else through the ring. */
+static __thread struct dpxe_wds_worker *wds_self;
+
+/* ---- handles ---- */
+
+static inline uint32_t
+handle_of(const struct dpxe_wds_worker *ww, const struct wds_req *r, uint32_t gen)
+{
+	return gen << (H_SLOT_BITS + H_WORKER_BITS) |
+	       (uint32_t)(r - ww->req) << H_WORKER_BITS | ww->c.index;
+}
+
+static inline uint32_t
+next_gen(uint32_t g)
+{
+	g = (g + 1) & ((1u << H_GEN_BITS) - 1);
+	return g == 0 ? 1 : g;
+}
+
+/* The worker a handle names, live request or not (for counting misuse). */
+static struct dpxe_wds_worker *
+worker_of(HANDLE h)
+{
+	uintptr_t v = (uintptr_t)h;
+
+	if (v == 0 || v > UINT32_MAX)
+		return NULL;
+	return __atomic_load_n(&wds_workers[v & (DPXE_WDS_MAX_WORKERS - 1)], __ATOMIC_ACQUIRE);
+}
+
+/* The live request a handle names, or NULL (stale, forged, worker gone). */
+static struct wds_req *
+req_from_handle(HANDLE h, struct dpxe_wds_worker **pww, uint32_t *pgen)
+{
+	uintptr_t v = (uintptr_t)h;
+	struct dpxe_wds_worker *ww;
+	struct wds_req *r;
+	uint32_t gen;
+
+	if (v == 0 || v > UINT32_MAX)
+		return NULL;
+	ww = __atomic_load_n(&wds_workers[v & (DPXE_WDS_MAX_WORKERS - 1)], __ATOMIC_ACQUIRE);
+	if (ww == NULL)
+		return NULL;
+	r = &ww->req[(v >> H_WORKER_BITS) & (DPXE_WDS_SLOTS - 1)];
+	gen = (uint32_t)(v >> (H_SLOT_BITS + H_WORKER_BITS));
+	if (__atomic_load_n(&r->gen, __ATOMIC_ACQUIRE) != gen ||
+	    __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == REQ_FREE)
+		return NULL;
+	*pww = ww;
+	if (pgen != NULL)
+		*pgen = gen;
+	return r;
+}
+
+static inline bool
+still(const struct wds_req *r, uint32_t gen)
+{
+	return __atomic_load_n(&r->gen, __ATOMIC_ACQUIRE) == gen;
+}
+
+/* ---- buffers ---- */
+
+static void
+pool_range(struct rte_mempool *mp, void *opaque, struct rte_mempool_memhdr *memhdr,
+	   unsigned int mem_idx)
+{
+	struct dpxe_wds_worker *ww = opaque;
+	uintptr_t a = (uintptr_t)memhdr->addr;
+
+	(void)mp;
+	(void)mem_idx;
+	if (ww->pool_lo == 0 || a < ww->pool_lo)
+		ww->pool_lo = a;
+	if (a + memhdr->len > ww->pool_hi)
+		ww->pool_hi = a + memhdr->len;
+}
+
+static inline bool
+in_pool(const struct dpxe_wds_worker *ww, uintptr_t a, size_t len)
+{
+	return a >= ww->pool_lo && a + len <= ww->pool_hi && a + len > a;
+}
+
+/* The tag of a buffer we handed out, or NULL: never reads outside the pool. */
+static struct wds_pkt_tag *
+tag_of(const struct dpxe_wds_worker *ww, const void *pkt)
+{
+	uintptr_t a = (uintptr_t)pkt;
+	struct wds_pkt_tag *t;
+
+	if (a < TAG_BACK || !in_pool(ww, a - TAG_BACK, sizeof(*t)) ||
+	    (a - TAG_BACK) % _Alignof(struct wds_pkt_tag) != 0)
+		return NULL;
+	t = (struct wds_pkt_tag *)(a - TAG_BACK);
+	if (t->magic != PKT_MAGIC || !in_pool(ww, (uintptr_t)t->m, sizeof(*t->m)) ||
+	    rte_pktmbuf_mtod(t->m, uintptr_t) != a)
+		return NULL;
+	return t;
+}
+
+/* Drop a tracking entry that still points at t (it may be gone already). */
+static void
+untrack(struct wds_req *r, struct wds_pkt_tag *t)
+{
+	for (unsigned int k = 0; k < DPXE_WDS_PKTS_PER_REQ; k++) {
+		struct wds_pkt_tag *exp = t;
+
+		if (__atomic_compare_exchange_n(&r->pkts[k], &exp, NULL, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return;
+	}
+}
+
+/* Take a buffer back from its owner; false if someone else already did. */
+static bool
+tag_release(struct wds_pkt_tag *t, uint32_t handle)
+{
+	uint64_t exp = (uint64_t)handle << 1 | 1;
+
+	return __atomic_compare_exchange_n(&t->owner, &exp, 0, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+PVOID PXEAPI
+PxePacketAllocate(HANDLE hProvider, HANDLE hClientRequest, ULONG uSize)
+{
+	struct dpxe_wds_worker *ww;
+	struct wds_req *r;
+	struct wds_pkt_tag *t;
+	struct rte_mbuf *m;
+	uint32_t gen, h;
+	void *p;
+
+	if (wds_provider_from_handle(hProvider) == NULL) {
+		SetLastError(ERROR_INVALID_HANDLE);
+		return NULL;
+	}
+	r = req_from_handle(hClientRequest, &ww, &gen);
+	if (r == NULL) {
+		if ((ww = worker_of(hClientRequest)) != NULL)
+			DPXE_WDS_COUNT(ww->c.counters, send_after_end);
+		SetLastError(ERROR_INVALID_HANDLE);
+		return NULL;
+	}
+	if (uSize == 0) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	if (uSize > DPXE_WDS_MAX_PAYLOAD ||
+	    (m = rte_pktmbuf_alloc(ww->c.pool)) == NULL) {
+		SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+		return NULL;
+	}
+	if (rte_pktmbuf_tailroom(m) < uSize || rte_pktmbuf_headroom(m) < TAG_BACK) {
+		rte_pktmbuf_free(m);
+		SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+		return NULL;
+	}
+	p = rte_pktmbuf_mtod(m, void *);
+	h = handle_of(ww, r, gen);
+	t = (struct wds_pkt_tag *)((uint8_t *)p - TAG_BACK);
+	t->magic = PKT_MAGIC;
+	t->m = m;
+	__atomic_store_n(&t->owner, (uint64_t)h << 1 | 1, __ATOMIC_RELEASE);
+	for (unsigned int k = 0; k < DPXE_WDS_PKTS_PER_REQ; k++) {
+		struct wds_pkt_tag *exp = NULL;
+
+		if (__atomic_compare_exchange_n(&r->pkts[k], &exp, t, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+			/* The turn may have ended while we tracked it: then
+			 * the reclaim may have missed the entry. Whoever
+			 * wins the owner swap frees it. */
+			if (!still(r, gen)) {
+				untrack(r, t);
+				if (tag_release(t, h))
+					rte_pktmbuf_free(m);
+				DPXE_WDS_COUNT(ww->c.counters, send_after_end);
+				SetLastError(ERROR_INVALID_HANDLE);
+				return NULL;
+			}
+			memset(p, 0, uSize); /* no stale bytes of old frames */
+			return p;
+		}
+	}
+	/* too many buffers held by one request: a leak in the making */
+	__atomic_store_n(&t->owner, 0, __ATOMIC_RELEASE);
+	t->magic = 0;
+	rte_pktmbuf_free(m);
+	SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+	return NULL;
+}
+
+DWORD PXEAPI
+PxePacketFree(HANDLE hProvider, HANDLE hClientRequest, PVOID pPacket)
+{
+	uintptr_t v = (uintptr_t)hClientRequest;
+	struct dpxe_wds_worker *ww;
+	struct wds_pkt_tag *t;
+	struct rte_mbuf *m;
+
+	if (wds_provider_from_handle(hProvider) == NULL)
+		return ERROR_INVALID_HANDLE;
+	if ((ww = worker_of(hClientRequest)) == NULL)
+		return ERROR_INVALID_HANDLE;
+	if (pPacket == NULL)
+		return ERROR_INVALID_PARAMETER;
+	t = tag_of(ww, pPacket);
+	/* a freed, reclaimed, foreign or other request's buffer: refuse */
+	if (t == NULL || !tag_release(t, (uint32_t)v)) {
+		DPXE_WDS_COUNT(ww->c.counters, double_free);
+		return ERROR_INVALID_PARAMETER;
+	}
+	m = t->m;
+	untrack(&ww->req[(v >> H_WORKER_BITS) & (DPXE_WDS_SLOTS - 1)], t);
+	rte_pktmbuf_free(m);
+	return ERROR_SUCCESS;
+}
+
+/* ---- sending ---- */
+
+static DWORD
+pick_dest(const struct wds_req *r, const struct dpxe_frame *f, LPCVOID pkt, ULONG len,
+	  const PXE_ADDRESS *a, struct dpxe_udp4_spec *s)
+{
+	const uint8_t *src_mac = dpxe_frame_src_mac(f);
+	ULONG flags = a != NULL ? a->uFlags : 0;
+
+	/* default: the request's source (a client without an address gets a
+	 * broadcast to its port, as reply_addr does for port 4011) */
+	memcpy(s->dst_mac, src_mac, 6);
+	s->ip_dst = f->ip_src;
+	s->dst_port = f->src_port;
+	if (f->ip_src == 0) {
+		memset(s->dst_mac, 0xff, 6);
+		s->ip_dst = DPXE_IPV4_BROADCAST;
+	}
+	if (flags & PXE_ADDR_USE_DHCP_RULES) {
+		struct dpxe_dhcp_msg msg;
+		struct dpxe_reply_dest d;
+		PVOID v53 = NULL;
+		BYTE l53 = 0;
+		uint8_t type = 0;
+		uint32_t yiaddr = 0;
+
+		/* a non-DHCP BOOTP request has no DHCP rules: source it is */
+		if (!r->is_dhcp ||
+		    dpxe_dhcp_parse(r->payload, r->payload_len, &msg) != DPXE_DROP_OK)
+			return ERROR_SUCCESS;
+		if (PxeDhcpGetOptionValue(pkt, len, 1, 53, &l53, &v53) == ERROR_SUCCESS &&
+		    l53 == 1)
+			type = *(const uint8_t *)v53;
+		if (len >= 20)
+			memcpy(&yiaddr, (const uint8_t *)pkt + 16, 4);
+		dpxe_reply_dest_pick(f, &msg, type, yiaddr, &d);
+		memcpy(s->dst_mac, d.mac, 6);
+		if (d.l2_broadcast)
+			memset(s->dst_mac, 0xff, 6);
+		s->ip_dst = d.ip;
+		s->dst_port = d.port;
+		return ERROR_SUCCESS;
+	}
+	if ((flags & PXE_ADDR_BROADCAST) && (flags & PXE_ADDR_USE_ADDR))
+		return ERROR_INVALID_PARAMETER;
+	if (flags & PXE_ADDR_USE_PORT) {
+		if (a->uPort == 0)
+			return ERROR_INVALID_PARAMETER;
+		s->dst_port = a->uPort;
+	}
+	if (flags & PXE_ADDR_BROADCAST) {
+		memset(s->dst_mac, 0xff, 6);
+		s->ip_dst = DPXE_IPV4_BROADCAST;
+	} else if (flags & PXE_ADDR_USE_ADDR) {
+		if (a->uAddrLen == 16)
+			return ERROR_NOT_SUPPORTED; /* no IPv6 dataplane yet */
+		if (a->uAddrLen != 4)
+			return ERROR_INVALID_PARAMETER;
+		/* no ARP cache: unicast goes to the MAC the request came from
+		 * (the client, or the relay/router in front of it);
+		 * 255.255.255.255 is a broadcast */
+		memcpy(&s->ip_dst, a->bAddress, 4);
+		memcpy(s->dst_mac, src_mac, 6);
+		if (s->ip_dst == DPXE_IPV4_BROADCAST)
+			memset(s->dst_mac, 0xff, 6);
+	}
+	return ERROR_SUCCESS;
+}
+
+DWORD PXEAPI
+PxeSendReply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS *pAddress)
+{
+	struct dpxe_wds_worker *ww;
+	struct dpxe_udp4_spec s;
+	struct dpxe_frame f;
+	struct wds_req *r;
+	struct rte_mbuf *out;
+	uint32_t gen;
+	size_t hdr, len;
+	uint8_t *frame;
+	DWORD rc;
+
+	r = req_from_handle(hClientRequest, &ww, &gen);
+	if (r == NULL) {
+		if ((ww = worker_of(hClientRequest)) != NULL)
+			DPXE_WDS_COUNT(ww->c.counters, send_after_end);
+		return ERROR_INVALID_HANDLE;
+	}
+	if (pPacket == NULL || uPacketLen == 0 || uPacketLen > DPXE_WDS_MAX_PAYLOAD)
+		return ERROR_INVALID_PARAMETER;
+	if (__atomic_fetch_add(&r->sends, 1, __ATOMIC_RELAXED) >= DPXE_WDS_MAX_SENDS) {
+		DPXE_WDS_COUNT(ww->c.counters, send_flood);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	/* seqlock-style read: copy what we need, then check the turn did not
+	 * end meanwhile (the slot could be reused and rewritten) */
+	f = r->f;
+	memset(&s, 0, sizeof(s));
+	rc = pick_dest(r, &f, pPacket, uPacketLen, pAddress, &s);
+	if (!still(r, gen)) {
+		DPXE_WDS_COUNT(ww->c.counters, send_after_end);
+		return ERROR_INVALID_HANDLE;
+	}
+	if (rc != ERROR_SUCCESS) {
+		DPXE_WDS_COUNT(ww->c.counters, send_fail);
+		return rc;
+	}
+	s.vlan_count = f.vlan_count; /* replies keep the request's tags */
+	for (uint8_t i = 0; i < f.vlan_count && i < DPXE_VLAN_MAX_DEPTH; i++) {
+		s.vlan_tpid[i] = f.vlan_tpid[i];
+		s.vlan_tci[i] = f.vlan_tci[i];
+	}
+	memcpy(s.src_mac, ww->c.src_mac, 6);
+	s.ip_src = ww->c.src_ip;
+	s.src_port = f.dst_port;
+	s.ttl = 64;
+	s.ip_csum_offload = ww->c.tx_ip_csum;
+	s.udp_csum = true;
+
+	out = rte_pktmbuf_alloc(ww->c.pool);
+	if (out == NULL) {
+		DPXE_WDS_COUNT(ww->c.counters, send_fail);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	hdr = dpxe_udp4_header_len(&s);
+	frame = rte_pktmbuf_mtod(out, uint8_t *);
+	if (hdr + uPacketLen > rte_pktmbuf_tailroom(out)) {
+		rte_pktmbuf_free(out);
+		DPXE_WDS_COUNT(ww->c.counters, send_fail);
+		return ERROR_INVALID_PARAMETER;
+	}
+	memcpy(frame + hdr, pPacket, uPacketLen);
+	len = dpxe_udp4_write(frame, rte_pktmbuf_tailroom(out), &s, uPacketLen);
+	if (len == 0 || !still(r, gen)) {
+		rte_pktmbuf_free(out);
+		if (len == 0) {
+			DPXE_WDS_COUNT(ww->c.counters, send_fail);
+			return ERROR_INVALID_PARAMETER;
+		}
+		DPXE_WDS_COUNT(ww->c.counters, send_after_end);
+		return ERROR_INVALID_HANDLE;
+	}
+	out->data_len = (uint16_t)len;
+	out->pkt_len = (uint32_t)len;
+	if (s.ip_csum_offload) {
+		out->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		out->l2_len = (uint16_t)(hdr - DPXE_IPV4_HDR_LEN - DPXE_UDP_HDR_LEN);
+		out->l3_len = DPXE_IPV4_HDR_LEN;
+	}
+	if (wds_self == ww) {
+		ww->c.tx(ww->c.tx_ctx, out);
+	} else if (rte_ring_mp_enqueue(ww->ring, out) != 0) {
+		rte_pktmbuf_free(out);
+		DPXE_WDS_COUNT(ww->c.counters, send_fail);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	DPXE_WDS_COUNT(ww->c.counters, replies);
+	return ERROR_SUCCESS;
+}
+
+/* ---- async completion ---- */
+
+/* Ring messages: an mbuf pointer (a reply to send; even), or a completion
+ * (handle << 32 | action << 1 | 1). Actions above 0xffff are invalid
+ * anyway and are folded to 0xffff, which still counts as bad. */
+DWORD PXEAPI
+PxeAsyncRecvDone(HANDLE hClientRequest, PXE_BOOT_ACTION Action)
+{
+	struct dpxe_wds_worker *ww;
+	struct wds_req *r;
+	uint32_t gen, exp;
+	uint64_t msg;
+
+	r = req_from_handle(hClientRequest, &ww, &gen);
+	if (r == NULL) {
+		if ((ww = worker_of(hClientRequest)) != NULL)
+			DPXE_WDS_COUNT(ww->c.counters, late_done);
+		return ERROR_INVALID_HANDLE;
+	}
+	/* done_gen holds the generation of the turn that completed: a stale
+	 * caller writes an old one, which never blocks the current turn */
+	exp = __atomic_load_n(&r->done_gen, __ATOMIC_ACQUIRE);
+	if (exp == gen || !__atomic_compare_exchange_n(&r->done_gen, &exp, gen, false,
+						       __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		DPXE_WDS_COUNT(ww->c.counters, late_done);
+		return ERROR_INVALID_HANDLE; /* a second completion */
+	}
+	msg = (uint64_t)(uintptr_t)hClientRequest << 32 |
+	      (uint64_t)(Action > 0xffff ? 0xffff : Action) << 1 | 1;
+	if (rte_ring_mp_enqueue(ww->ring, (void *)(uintptr_t)msg) != 0) {
+		exp = gen;
+		__atomic_compare_exchange_n(&r->done_gen, &exp, 0, false, __ATOMIC_ACQ_REL,
+					    __ATOMIC_RELAXED);
+		return ERROR_NOT_ENOUGH_MEMORY; /* ring full: try again */
+	}
+	return ERROR_SUCCESS;
+}
+
+/* ---- the chain, on the worker ---- */
+
+/* End a provider's turn: its handle goes stale, its leftovers come back. */
+static void
+turn_end(struct dpxe_wds_worker *ww, struct wds_req *r)
+{
+	uint32_t h = handle_of(ww, r, r->gen);
+
+	__atomic_store_n(&r->gen, next_gen(r->gen), __ATOMIC_SEQ_CST);
+	for (unsigned int k = 0; k < DPXE_WDS_PKTS_PER_REQ; k++) {
+		struct wds_pkt_tag *t = __atomic_exchange_n(&r->pkts[k], NULL,
+							    __ATOMIC_SEQ_CST);
+
+		if (t != NULL && tag_release(t, h)) {
+			rte_pktmbuf_free(t->m);
+			DPXE_WDS_COUNT(ww->c.counters, leaks_reclaimed);
+		}
+	}
+}
+
+static void
+req_end(struct dpxe_wds_worker *ww, struct wds_req *r)
+{
+	turn_end(ww, r);
+	if (r->state == REQ_PENDING)
+		ww->pending--;
+	__atomic_store_n(&r->state, REQ_FREE, __ATOMIC_RELEASE);
+	rte_pktmbuf_free(r->m);
+	r->m = NULL;
+	ww->freelist[ww->nfree++] = (uint16_t)(r - ww->req);
+}
+
+static bool
+filter_ok(const struct wds_provider *p, const struct wds_req *r)
+{
+	switch (__atomic_load_n(&p->filter, __ATOMIC_RELAXED)) {
+	case PXE_PROV_FILTER_DHCP_ONLY:
+		return r->is_dhcp;
+	case PXE_PROV_FILTER_PXE_ONLY:
+		return r->is_pxe;
+	default:
+		return true;
+	}
+	/* IPv6: dpxe has no DHCPv6 dataplane yet, so no v6 request is ever
+	 * made; when there is one, it goes only to providers with ipv6 TRUE,
+	 * filtered by filter_v6. */
+}
+
+static void fifo_push(struct dpxe_wds_worker *ww, uint32_t handle);
+
+/* Apply a final action. @return true when the chain goes on. */
+static bool
+apply(struct dpxe_wds_worker *ww, struct wds_req *r, PXE_BOOT_ACTION action)
+{
+	switch (action) {
+	case PXE_BA_NBP:
+	case PXE_BA_CUSTOM:
+		req_end(ww, r);
+		return false;
+	case PXE_BA_IGNORE:
+		DPXE_WDS_COUNT(ww->c.counters, ignored);
+		req_end(ww, r);
+		return false;
+	case PXE_BA_REJECTED:
+		turn_end(ww, r);
+		return true;
+	default:
+		/* a wrong value must not be guessed at: drop, as IGNORE */
+		DPXE_WDS_COUNT(ww->c.counters, bad_action);
+		req_end(ww, r);
+		return false;
+	}
+}
+
+/* Offer r to providers from index i on, until one keeps it. */
+static void
+run_chain(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int i)
+{
+	for (; i < wds_chain_len; i++) {
+		struct wds_provider *p = &wds_chain[i];
+		PXE_BOOT_ACTION action = PXE_BA_REJECTED;
+		PXE_ADDRESS local, remote;
+		DWORD rc;
+
+		if (!filter_ok(p, r))
+			continue; /* filtered out: as REJECTED */
+		r->prov = (uint16_t)i;
+		r->sends = 0;
+		r->state = REQ_ACTIVE;
+		local = r->local;   /* copies: a provider may scribble */
+		remote = r->remote;
+		rc = p->recv((HANDLE)(uintptr_t)handle_of(ww, r, r->gen), (PVOID)r->payload,
+			     r->payload_len, &local, &remote, &action, p->recv_ctx);
+		if (rc == ERROR_IO_PENDING) {
+			r->state = REQ_PENDING;
+			ww->pending++;
+			fifo_push(ww, handle_of(ww, r, r->gen));
+			return;
+		}
+		if (rc != ERROR_SUCCESS)
+			action = PXE_BA_REJECTED;
+		if (!apply(ww, r, action))
+			return;
+	}
+	DPXE_WDS_COUNT(ww->c.counters, rejected_all);
+	req_end(ww, r);
+}
+
+void
+dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct dpxe_frame *f)
+{
+	struct wds_req *r;
+	BOOL pxe = FALSE;
+
+	if (unlikely(ww->nfree == 0)) {
+		DPXE_WDS_COUNT(ww->c.counters, no_slot);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	wds_self = ww;
+	r = &ww->req[ww->freelist[--ww->nfree]];
+	r->m = m;
+	r->f = *f;
+	r->payload = dpxe_frame_payload(f);
+	r->payload_len = f->payload_len;
+	r->is_dhcp = PxeDhcpIsValid(r->payload, r->payload_len, TRUE, &pxe) == ERROR_SUCCESS;
+	r->is_pxe = r->is_dhcp && pxe;
+	/* local: our address (the SampleProvider copies it into siaddr and
+	 * option 54, so it is ours even for a broadcast; the flag says that) */
+	memset(&r->local, 0, sizeof(r->local));
+	r->local.uFlags = PXE_ADDR_USE_ADDR |
+			  (f->ip_dst == DPXE_IPV4_BROADCAST ? PXE_ADDR_BROADCAST
+							    : PXE_ADDR_USE_PORT);
+	memcpy(r->local.bAddress, &ww->c.src_ip, 4);
+	r->local.uAddrLen = 4;
+	r->local.uPort = f->dst_port;
+	memset(&r->remote, 0, sizeof(r->remote));
+	r->remote.uFlags = PXE_ADDR_USE_ADDR | PXE_ADDR_USE_PORT;
+	memcpy(r->remote.bAddress, &f->ip_src, 4);
+	r->remote.uAddrLen = 4;
+	r->remote.uPort = f->src_port;
+	DPXE_WDS_COUNT(ww->c.counters, requests);
+	run_chain(ww, r, 0);
+	wds_self = NULL;
+}
+
+/* ---- timeouts: a FIFO, since every request waits the same time ---- */
+
+static void
+fifo_push(struct dpxe_wds_worker *ww, uint32_t handle)
+{
+	if (ww->fifo_tail - ww->fifo_head == FIFO_SIZE) {
+		/* full of stale entries (turns that completed): squeeze them
+		 * out; live ones are at most DPXE_WDS_SLOTS */
+		uint32_t o = ww->fifo_head;
+
+		for (uint32_t i = ww->fifo_head; i != ww->fifo_tail; i++) {
+			struct fifo_ent e = ww->fifo[i % FIFO_SIZE];
+			struct dpxe_wds_worker *x;
+
+			if (req_from_handle((HANDLE)(uintptr_t)e.handle, &x, NULL) != NULL)
+				ww->fifo[o++ % FIFO_SIZE] = e;
+		}
+		ww->fifo_tail = o;
+	}
+	ww->fifo[ww->fifo_tail % FIFO_SIZE] =
+		(struct fifo_ent){ rte_rdtsc() + ww->timeout_tsc, handle };
+	ww->fifo_tail++;
+}
+
+static void
+complete(struct dpxe_wds_worker *ww, uint64_t msg)
+{
+	uint32_t h = (uint32_t)(msg >> 32);
+	PXE_BOOT_ACTION action = (PXE_BOOT_ACTION)((msg >> 1) & 0xffff);
+	struct dpxe_wds_worker *x;
+	struct wds_req *r = req_from_handle((HANDLE)(uintptr_t)h, &x, NULL);
+
+	if (r == NULL || x != ww || r->state != REQ_PENDING) {
+		DPXE_WDS_COUNT(ww->c.counters, late_done);
+		return;
+	}
+	r->state = REQ_ACTIVE;
+	ww->pending--;
+	if (apply(ww, r, action))
+		run_chain(ww, r, r->prov + 1u);
+}
+
+unsigned int
+dpxe_wds_poll(struct dpxe_wds_worker *ww, uint64_t now)
+{
+	void *msgs[POLL_BURST];
+	unsigned int n;
+
+	n = rte_ring_sc_dequeue_burst(ww->ring, msgs, POLL_BURST, NULL);
+	if (n == 0 && ww->pending == 0)
+		return 0;
+	wds_self = ww;
+	for (unsigned int i = 0; i < n; i++) {
+		uintptr_t v = (uintptr_t)msgs[i];
+
+		if (v & 1)
+			complete(ww, v);
+		else
+			ww->c.tx(ww->c.tx_ctx, msgs[i]);
+	}
+	while (ww->fifo_head != ww->fifo_tail) {
+		struct fifo_ent *e = &ww->fifo[ww->fifo_head % FIFO_SIZE];
+		struct dpxe_wds_worker *x;
+		struct wds_req *r;
+
+		if (e->due > now)
+			break;
+		ww->fifo_head++;
+		r = req_from_handle((HANDLE)(uintptr_t)e->handle, &x, NULL);
+		if (r != NULL && r->state == REQ_PENDING) {
+			DPXE_WDS_COUNT(ww->c.counters, timeouts);
+			req_end(ww, r);
+		}
+	}
+	wds_self = NULL;
+	return ww->pending;
+}
+
+void
+dpxe_wds_worker_drain(struct dpxe_wds_worker *ww, uint32_t max_ms)
+{
+	uint64_t end = rte_rdtsc() + (uint64_t)max_ms * (rte_get_tsc_hz() / 1000);
+	struct timespec ts = { 0, 200000 };
+
+	if (ww == NULL)
+		return;
+	while (dpxe_wds_poll(ww, rte_rdtsc()) > 0 && rte_rdtsc() < end)
+		nanosleep(&ts, NULL);
+	for (unsigned int i = 0; i < DPXE_WDS_SLOTS; i++)
+		if (ww->req[i].state == REQ_PENDING) {
+			DPXE_WDS_COUNT(ww->c.counters, timeouts);
+			req_end(ww, &ww->req[i]);
+		}
+}
+
+/* ---- life cycle ---- */
+
+struct dpxe_wds_worker *
+dpxe_wds_worker_create(const struct dpxe_wds_worker_conf *conf)
+{
+	struct dpxe_wds_worker *ww;
+	char name[RTE_RING_NAMESIZE];
+
+	if (conf->index >= DPXE_WDS_MAX_WORKERS || wds_workers[conf->index] != NULL)
+		return NULL;
+	ww = rte_zmalloc_socket("dpxe_wds_worker", sizeof(*ww), RTE_CACHE_LINE_SIZE,
+				conf->socket);
+	if (ww == NULL)
+		return NULL;
+	ww->c = *conf;
+	snprintf(name, sizeof(name), "dpxe_wds_%u", conf->index);
+	ww->ring = rte_ring_create(name, RING_SIZE, conf->socket, RING_F_SC_DEQ);
+	if (ww->ring == NULL) {
+		rte_free(ww);
+		return NULL;
+	}
+	rte_mempool_mem_iter(conf->pool, pool_range, ww);
+	ww->timeout_tsc = (uint64_t)(conf->timeout_ms ? conf->timeout_ms
+						      : DPXE_WDS_DEFAULT_TIMEOUT_MS) *
+			  (rte_get_tsc_hz() / 1000);
+	for (unsigned int i = 0; i < DPXE_WDS_SLOTS; i++) {
+		ww->req[i].gen = 1;
+		ww->freelist[i] = (uint16_t)(DPXE_WDS_SLOTS - 1 - i);
+	}
+	ww->nfree = DPXE_WDS_SLOTS;
+	__atomic_store_n(&wds_workers[conf->index], ww, __ATOMIC_RELEASE);
+	return ww;
+}
+
+void
+wds_requests_forget_workers(void)
+{
+	for (unsigned int i = 0; i < DPXE_WDS_MAX_WORKERS; i++)
+		__atomic_store_n(&wds_workers[i], NULL, __ATOMIC_RELEASE);
+}
+
+void
+dpxe_wds_worker_free(struct dpxe_wds_worker *ww)
+{
+	void *msg;
+
+	if (ww == NULL)
+		return;
+	if (wds_workers[ww->c.index] == ww)
+		__atomic_store_n(&wds_workers[ww->c.index], NULL, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < DPXE_WDS_SLOTS; i++)
+		if (ww->req[i].state != REQ_FREE)
+			req_end(ww, &ww->req[i]);
+	while (rte_ring_dequeue(ww->ring, &msg) == 0)
+		if (((uintptr_t)msg & 1) == 0)
+			rte_pktmbuf_free(msg);
+	rte_ring_free(ww->ring);
+	rte_free(ww);
+}
