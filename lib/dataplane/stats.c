@@ -5,6 +5,12 @@
 
 #include "dp_internal.h"
 
+/* The provider counters, by the name they print under. */
+#define PROVIDER_COUNTERS(X) \
+	X(requests) X(replies) X(rejected_all) X(ignored) X(no_slot) \
+	X(timeouts) X(late_done) X(leaks_reclaimed) X(bad_action) \
+	X(double_free) X(send_after_end) X(send_flood) X(send_fail)
+
 static uint64_t
 rd(const uint64_t *p)
 {
@@ -29,6 +35,9 @@ add(struct dpxe_worker_stats *t, const struct dpxe_worker_stats *s)
 		t->drops[i] += rd(&s->drops[i]);
 	t->busy_cycles += rd(&s->busy_cycles);
 	t->busy_packets += rd(&s->busy_packets);
+#define ADD_PROV(n) t->provider.n += rd(&s->provider.n);
+	PROVIDER_COUNTERS(ADD_PROV)
+#undef ADD_PROV
 }
 
 void
@@ -72,6 +81,14 @@ dpxe_stats_print(const struct dpxe_dataplane *dp, FILE *f)
 				dpxe_drop_reason_name((enum dpxe_drop_reason)i),
 				t.drops[i]);
 	fprintf(f, "\n");
+	if (t.provider.requests) {
+		fprintf(f, "  providers:");
+#define PRINT_PROV(n) \
+	if (t.provider.n) fprintf(f, " " #n " %" PRIu64, t.provider.n);
+		PROVIDER_COUNTERS(PRINT_PROV)
+#undef PRINT_PROV
+		fprintf(f, "\n");
+	}
 	/* an average over a handful of packets is all first-touch page faults */
 	if (t.busy_packets >= 10000)
 		fprintf(f, "  cycles/packet %.1f\n",
@@ -109,6 +126,9 @@ json_counters(FILE *f, const struct dpxe_worker_stats *s)
 			dpxe_drop_reason_name((enum dpxe_drop_reason)i),
 			s->drops[i]);
 	fprintf(f, "}");
+#define JSON_PROV(n) fprintf(f, ", \"provider_" #n "\": %" PRIu64, s->provider.n);
+	PROVIDER_COUNTERS(JSON_PROV)
+#undef JSON_PROV
 }
 
 void

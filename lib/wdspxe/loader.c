@@ -239,7 +239,6 @@ dpxe_wds_active(void)
 void
 dpxe_wds_unload(void)
 {
-	wds_requests_forget_workers();
 	/* reverse order: a provider may depend on one loaded before it */
 	while (wds_chain_len > 0)
 		provider_close(&wds_chain[--wds_chain_len], true);

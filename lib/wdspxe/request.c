@@ -796,13 +796,6 @@ dpxe_wds_worker_create(const struct dpxe_wds_worker_conf *conf)
 }
 
 void
-wds_requests_forget_workers(void)
-{
-	for (unsigned int i = 0; i < DPXE_WDS_MAX_WORKERS; i++)
-		__atomic_store_n(&wds_workers[i], NULL, __ATOMIC_RELEASE);
-}
-
-void
 dpxe_wds_worker_free(struct dpxe_wds_worker *ww)
 {
 	void *msg;

@@ -62,7 +62,5 @@ int wds_registry_init_runtime(const struct dpxe_config *cfg, const char *path);
 void wds_registry_fini_runtime(void);
 const char *wds_config_path(void);
 
-/* request.c */
-void wds_requests_forget_workers(void);
 
 #endif /* DPXE_WDS_RT_INTERNAL_H */

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A well-behaved test provider, built as a shared object against wdspxe.h
+ * alone. Its behaviour comes from its settings (one .so, several entries in
+ * a config, each with its own context):
+ *   mode:   nbp (reply with DHCP rules, NBP) | reject | ignore | error
+ *           (returns an error code) | async (a thread replies, then
+ *           PxeAsyncRecvDone(action)) | hold (pending; the test gets the
+ *           handle through wds_test_hold) | fail_init | no_shutdown
+ *   filter: all | dhcp | pxe
+ *   action: the async action number (default 1, NBP)
+ * It reports what happens through wds_test_event(), which the test program
+ * exports.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wdspxe.h"
+
+void wds_test_event(const char *who, const char *what);
+void wds_test_hold(HANDLE hProvider, HANDLE hReq, PVOID pPacket, ULONG uLen);
+
+struct ctx {
+	HANDLE prov;
+	char name[32];
+	char mode[32];
+	ULONG action;
+};
+
+struct job {
+	struct ctx *c;
+	HANDLE req;
+	BYTE pkt[600];
+	ULONG len;
+};
+
+static void *
+async_job(void *arg)
+{
+	struct job *j = arg;
+	PVOID reply = PxePacketAllocate(j->c->prov, j->req, 300);
+	ULONG len = 0;
+	PXE_ADDRESS a = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
+
+	if (reply != NULL && PxeDhcpInitialize(j->pkt, j->len, reply, 300, &len) == 0 &&
+	    PxeDhcpAppendOption(reply, 300, &len, 255, 0, NULL) == 0 &&
+	    PxeSendReply(j->req, reply, len, &a) == 0)
+		wds_test_event(j->c->name, "async-sent");
+	if (reply != NULL)
+		PxePacketFree(j->c->prov, j->req, reply);
+	if (PxeAsyncRecvDone(j->req, j->c->action) == ERROR_SUCCESS)
+		wds_test_event(j->c->name, "async-done");
+	free(j);
+	return NULL;
+}
+
+static DWORD PXEAPI
+recv_request(HANDLE hReq, PVOID pPacket, ULONG uLen, PXE_ADDRESS *pLocal, PXE_ADDRESS *pRemote,
+	     PXE_BOOT_ACTION *pAction, PVOID pContext)
+{
+	struct ctx *c = pContext;
+
+	(void)pRemote;
+	wds_test_event(c->name, "recv");
+	if (strcmp(c->mode, "reject") == 0) {
+		*pAction = PXE_BA_REJECTED;
+		return ERROR_SUCCESS;
+	}
+	if (strcmp(c->mode, "ignore") == 0) {
+		*pAction = PXE_BA_IGNORE;
+		return ERROR_SUCCESS;
+	}
+	if (strcmp(c->mode, "hold") == 0) { /* the test drives it by hand */
+		wds_test_hold(c->prov, hReq, pPacket, uLen);
+		return ERROR_IO_PENDING;
+	}
+	if (strcmp(c->mode, "error") == 0)
+		return ERROR_INVALID_DATA; /* = REJECTED */
+	if (strcmp(c->mode, "async") == 0) {
+		struct job *j = calloc(1, sizeof(*j));
+		pthread_t t;
+
+		if (j == NULL || uLen > sizeof(j->pkt))
+			return ERROR_NOT_ENOUGH_MEMORY;
+		j->c = c;
+		j->req = hReq;
+		memcpy(j->pkt, pPacket, uLen);
+		j->len = uLen;
+		if (pthread_create(&t, NULL, async_job, j) != 0) {
+			free(j);
+			return ERROR_NOT_ENOUGH_MEMORY;
+		}
+		pthread_detach(t);
+		return ERROR_IO_PENDING;
+	}
+	/* nbp: the SampleProvider's pattern */
+	{
+		PVOID reply = PxePacketAllocate(c->prov, hReq, 300);
+		ULONG len = 0;
+		BYTE type = 2;
+		PXE_ADDRESS a = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
+
+		*pAction = PXE_BA_IGNORE;
+		if (reply == NULL)
+			return ERROR_SUCCESS;
+		if (PxeDhcpInitialize(pPacket, uLen, reply, 300, &len) == 0 &&
+		    PxeDhcpAppendOption(reply, 300, &len, 53, 1, &type) == 0 &&
+		    PxeDhcpAppendOption(reply, 300, &len, 54, 4, pLocal->bAddress) == 0 &&
+		    PxeDhcpAppendOption(reply, 300, &len, 60, 9, "PXEClient") == 0 &&
+		    PxeDhcpAppendOption(reply, 300, &len, 255, 0, NULL) == 0 &&
+		    PxeSendReply(hReq, reply, len, &a) == ERROR_SUCCESS) {
+			*pAction = PXE_BA_NBP;
+			wds_test_event(c->name, "sent");
+		}
+		PxePacketFree(c->prov, hReq, reply);
+	}
+	return ERROR_SUCCESS;
+}
+
+static DWORD PXEAPI
+shutdown_cb(PVOID pContext)
+{
+	struct ctx *c = pContext;
+
+	wds_test_event(c->name, "shutdown");
+	free(c);
+	return ERROR_SUCCESS;
+}
+
+DWORD PXEAPI
+PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
+{
+	const char *mode = DpxeProviderGetSetting(hProviderKey, "mode");
+	const char *name = DpxeProviderGetSetting(hProviderKey, "name");
+	const char *filter = DpxeProviderGetSetting(hProviderKey, "filter");
+	const char *action = DpxeProviderGetSetting(hProviderKey, "action");
+	struct ctx *c;
+	ULONG f = PXE_PROV_FILTER_ALL;
+
+	PxeTrace(NULL, PXE_TRACE_INFO, L"testprov: %S initialising", name ? name : "?");
+	if (mode != NULL && strcmp(mode, "fail_init") == 0)
+		return ERROR_INVALID_DATA;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	c->prov = hProvider;
+	strncpy(c->name, name ? name : "testprov", sizeof(c->name) - 1);
+	strncpy(c->mode, mode ? mode : "nbp", sizeof(c->mode) - 1);
+	c->action = action ? (ULONG)strtoul(action, NULL, 0) : PXE_BA_NBP;
+	if (filter != NULL && strcmp(filter, "dhcp") == 0)
+		f = PXE_PROV_FILTER_DHCP_ONLY;
+	if (filter != NULL && strcmp(filter, "pxe") == 0)
+		f = PXE_PROV_FILTER_PXE_ONLY;
+	PxeProviderSetAttribute(hProvider, PXE_PROV_ATTR_FILTER, &f, sizeof(f));
+	PxeRegisterCallback(hProvider, PXE_CALLBACK_RECV_REQUEST, (PVOID)recv_request, c);
+	if (strcmp(c->mode, "no_shutdown") != 0)
+		PxeRegisterCallback(hProvider, PXE_CALLBACK_SHUTDOWN, (PVOID)shutdown_cb, c);
+	else
+		free(c); /* it will be unloaded without a shutdown call */
+	wds_test_event("init", name ? name : "testprov");
+	return ERROR_SUCCESS;
+}
