@@ -58,25 +58,6 @@ find_uuid(const uint8_t *msg, size_t len)
 	return 0;
 }
 
-/* The bytes a cacheable reply takes from its request: xid, flags, ciaddr
- * (an ACK's), giaddr, chaddr and option 97's value. */
-struct patch_region {
-	uint16_t off;
-	uint16_t len;
-};
-
-static unsigned int
-patch_regions(const struct dpxe_proxy_template *t, struct patch_region *r)
-{
-	r[0] = (struct patch_region){ DPXE_BOOTP_XID, 4 };
-	r[1] = (struct patch_region){ DPXE_BOOTP_FLAGS, 2 };
-	r[2] = (struct patch_region){ DPXE_BOOTP_CIADDR, 4 };
-	r[3] = (struct patch_region){ DPXE_BOOTP_GIADDR, 4 };
-	r[4] = (struct patch_region){ DPXE_BOOTP_CHADDR, DPXE_BOOTP_CHADDR_LEN };
-	r[5] = (struct patch_region){ t->uuid_off, 17 };
-	return t->uuid ? 6 : 5;
-}
-
 static void
 patch(uint8_t *buf, const struct dpxe_proxy_template *t,
       const struct dpxe_dhcp_msg *req)
@@ -92,44 +73,61 @@ patch(uint8_t *buf, const struct dpxe_proxy_template *t,
 		memcpy(buf + t->uuid_off, req->opt_val[DPXE_OPT_CLIENT_UUID], 17);
 }
 
-/* Sum of len bytes that sit at offset off of the message: at an odd offset
- * every byte's weight in its 16-bit word swaps (RFC 1071 §2B). */
-static uint32_t
-sum_at(uint32_t sum, const uint8_t *p, size_t len, size_t off)
-{
-	uint32_t s = dpxe_csum_add(0, p, len);
-
-	if (off & 1)
-		s = (s & 0xff) << 8 | s >> 8;
-	sum += s;
-	return (sum & 0xffff) + (sum >> 16);
-}
-
-/* The template's sum with the patched bytes taken as zero. */
+/* The template's sum with every patched byte (see patch()) taken as zero. */
 static uint32_t
 sum_unpatched(const struct dpxe_proxy_template *t)
 {
-	struct patch_region r[6];
-	unsigned int n = patch_regions(t, r);
 	uint8_t copy[DPXE_PROXY_TEMPLATE_MAX];
 
 	memcpy(copy, t->bytes, t->len);
-	for (unsigned int i = 0; i < n; i++)
-		memset(copy + r[i].off, 0, r[i].len);
+	memset(copy + DPXE_BOOTP_XID, 0, 4);
+	memset(copy + DPXE_BOOTP_FLAGS, 0, 6);   /* flags, ciaddr */
+	memset(copy + DPXE_BOOTP_GIADDR, 0, 20); /* giaddr, chaddr */
+	if (t->uuid)
+		memset(copy + t->uuid_off, 0, 17);
 	return dpxe_csum_add(0, copy, t->len);
 }
 
-/* The patched reply's sum: the template's plus the patches'. */
-static uint32_t
-sum_patched(const struct dpxe_proxy_template *t, const uint8_t *buf)
+/* A network-order IPv4 address's two 16-bit words, in the big-endian sum. */
+static inline uint32_t
+addr_words(uint32_t be)
 {
-	struct patch_region r[6];
-	unsigned int n = patch_regions(t, r);
+	uint8_t b[4];
+
+	memcpy(b, &be, 4);
+	return ((uint32_t)b[0] << 8 | b[1]) + ((uint32_t)b[2] << 8 | b[3]);
+}
+
+/*
+ * The patched reply's sum: the template's plus the patches', summed from the
+ * request's bytes and the parsed values rather than from the reply just
+ * written (reading back fresh narrow stores stalls on store forwarding).
+ * Every patched field sits at the same offset in request and reply, but
+ * option 97 may move to an odd offset, where each byte's weight in its
+ * 16-bit word swaps (RFC 1071 §2B).
+ */
+static uint32_t
+sum_patched(const struct dpxe_proxy_template *t,
+	    const struct dpxe_dhcp_msg *req)
+{
 	uint32_t sum = t->sum_unpatched;
 
-	for (unsigned int i = 0; i < n; i++)
-		sum = sum_at(sum, buf + r[i].off, r[i].len, r[i].off);
-	return sum;
+	sum = dpxe_csum_add_short(sum, req->raw + DPXE_BOOTP_XID, 4);
+	sum += req->flags;
+	if (t->type == DPXE_DHCPACK)
+		sum += addr_words(req->ciaddr);
+	/* giaddr and chaddr are adjacent in the request as in the reply */
+	sum = dpxe_csum_add_short(sum, req->raw + DPXE_BOOTP_GIADDR, 20);
+	if (t->uuid) {
+		uint32_t u = dpxe_csum_add_short(
+			0, req->opt_val[DPXE_OPT_CLIENT_UUID], 17);
+
+		if (t->uuid_off & 1)
+			u = (u & 0xff) << 8 | u >> 8;
+		sum += u;
+	}
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (sum & 0xffff) + (sum >> 16);
 }
 
 enum dpxe_drop_reason
@@ -168,7 +166,7 @@ dpxe_proxy_reply_cached(struct dpxe_proxy_cache *cache,
 		memcpy(buf, t->bytes, t->len);
 		patch(buf, t, req);
 		if (sum)
-			*sum = sum_patched(t, buf);
+			*sum = sum_patched(t, req);
 		*len = t->len;
 		*reply_type = type;
 		return DPXE_DROP_OK;

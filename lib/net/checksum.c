@@ -12,15 +12,6 @@
  * the CPU can run in parallel; no carry can escape 64 bits below 2^32 adds)
  * and swap the folded result into network order once at the end.
  */
-static uint16_t
-native_fold(uint64_t acc)
-{
-	acc = (acc & 0xffffffff) + (acc >> 32);
-	acc = (acc & 0xffffffff) + (acc >> 32);
-	acc = (acc & 0xffff) + (acc >> 16);
-	acc = (acc & 0xffff) + (acc >> 16);
-	return (uint16_t)acc;
-}
 
 /* 16 bytes as four 32-bit lanes, each split into its two native 16-bit
  * words (mask and shift) added into 32-bit lane sums: SIMD on any target
@@ -33,7 +24,7 @@ dpxe_csum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
 	uint64_t a0 = 0, a1 = 0;
 	uint32_t w0, w1;
-	uint16_t h, folded;
+	uint16_t h;
 
 	if (len >= 32) {
 		dpxe_v4u32 lo = { 0 }, hi = { 0 }, v;
@@ -75,43 +66,31 @@ dpxe_csum_add(uint32_t sum, const uint8_t *p, size_t len)
 		memcpy(&h, last, 2);
 		a1 += h;
 	}
-	folded = native_fold(a0 + a1);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	folded = (uint16_t)(folded << 8 | folded >> 8);
-#endif
-	sum += folded;
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
+	return dpxe_csum_native_add(sum, a0 + a1);
 }
 
 uint16_t
 dpxe_ipv4_header_csum(const uint8_t *ip, size_t ihl_bytes)
 {
+	/* nearly every header has no options */
+	if (ihl_bytes == DPXE_IPV4_HDR_LEN)
+		return dpxe_csum_fold(dpxe_csum_add_short(0, ip,
+							  DPXE_IPV4_HDR_LEN));
 	return dpxe_csum_fold(dpxe_csum_add(0, ip, ihl_bytes));
-}
-
-uint16_t
-dpxe_udp4_csum_partial(uint32_t src, uint32_t dst, const uint8_t *udp,
-		       size_t hdr_len, uint16_t udp_len, uint32_t rest_sum)
-{
-	uint8_t pseudo[12];
-	uint32_t sum;
-
-	memcpy(pseudo, &src, 4);
-	memcpy(pseudo + 4, &dst, 4);
-	pseudo[8] = 0;
-	pseudo[9] = DPXE_IPPROTO_UDP;
-	pseudo[10] = (uint8_t)(udp_len >> 8);
-	pseudo[11] = (uint8_t)udp_len;
-	sum = dpxe_csum_add(rest_sum, pseudo, sizeof(pseudo));
-	sum = dpxe_csum_add(sum, udp, hdr_len);
-	return dpxe_csum_fold(sum);
 }
 
 uint16_t
 dpxe_udp4_csum(uint32_t src, uint32_t dst, const uint8_t *udp, size_t udp_len)
 {
-	return dpxe_udp4_csum_partial(src, dst, udp, udp_len, (uint16_t)udp_len,
-				      0);
+	uint8_t a[4], b[4];
+	uint32_t sum;
+
+	/* the pseudo-header from its values: no buffer to build and re-read */
+	memcpy(a, &src, 4);
+	memcpy(b, &dst, 4);
+	sum = dpxe_csum_add(0, udp, udp_len);
+	sum += ((uint32_t)a[0] << 8 | a[1]) + ((uint32_t)a[2] << 8 | a[3]);
+	sum += ((uint32_t)b[0] << 8 | b[1]) + ((uint32_t)b[2] << 8 | b[3]);
+	sum += DPXE_IPPROTO_UDP + (uint32_t)(udp_len & 0xffff);
+	return dpxe_csum_fold(sum);
 }

@@ -25,6 +25,59 @@ write_l2(uint8_t *p, const uint8_t *dst, const uint8_t *src,
 	return p + 2;
 }
 
+/* A network-order address as a host-order number. */
+static inline uint32_t
+host32(uint32_t be)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap32(be);
+#else
+	return be;
+#endif
+}
+
+static inline uint32_t
+addr_words(uint32_t be)
+{
+	uint32_t h = host32(be);
+
+	return (h >> 16) + (h & 0xffff);
+}
+
+static inline uint16_t
+fold_complement(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
+ * Header checksums from the field values, not by reading back the bytes
+ * just written: re-reading fresh narrow stores with wide loads stalls on
+ * store forwarding, and the values are in registers anyway.
+ */
+static inline uint16_t
+ipv4_header_csum_of(const struct dpxe_udp4_spec *s, uint8_t ttl,
+		    uint16_t ip_len)
+{
+	return fold_complement((0x4500u | s->tos) + ip_len + 0x4000u +
+			       ((uint32_t)ttl << 8 | DPXE_IPPROTO_UDP) +
+			       addr_words(s->ip_src) + addr_words(s->ip_dst));
+}
+
+static inline uint16_t
+udp4_csum_of(const struct dpxe_udp4_spec *s, uint16_t udp_len,
+	     uint32_t payload_sum)
+{
+	uint16_t c = fold_complement(addr_words(s->ip_src) +
+				     addr_words(s->ip_dst) + DPXE_IPPROTO_UDP +
+				     udp_len + s->src_port + s->dst_port +
+				     udp_len + payload_sum);
+
+	return c == 0 ? 0xffff : c; /* RFC 768: 0 means "no checksum" */
+}
+
 size_t
 dpxe_udp4_write(uint8_t *frame, size_t cap, const struct dpxe_udp4_spec *s,
 		size_t payload_len)
@@ -38,7 +91,7 @@ dpxe_udp4_write_summed(uint8_t *frame, size_t cap,
 		       uint32_t payload_sum)
 {
 	size_t hdr_len, udp_len, ip_len;
-	uint8_t *ip, *udp;
+	uint8_t *ip, *udp, ttl = s->ttl ? s->ttl : 64;
 
 	if (s->vlan_count > DPXE_VLAN_MAX_DEPTH)
 		return 0;
@@ -55,32 +108,24 @@ dpxe_udp4_write_summed(uint8_t *frame, size_t cap,
 	dpxe_store_be16(ip + 2, (uint16_t)ip_len);
 	dpxe_store_be16(ip + 4, 0); /* id: unfragmented datagram, RFC 6864 */
 	dpxe_store_be16(ip + 6, 0x4000); /* DF */
-	ip[8] = s->ttl ? s->ttl : 64;
+	ip[8] = ttl;
 	ip[9] = DPXE_IPPROTO_UDP;
-	dpxe_store_be16(ip + 10, 0);
+	dpxe_store_be16(ip + 10, s->ip_csum_offload ? 0 :
+			ipv4_header_csum_of(s, ttl, (uint16_t)ip_len));
 	dpxe_store_ip(ip + 12, s->ip_src);
 	dpxe_store_ip(ip + 16, s->ip_dst);
-	if (!s->ip_csum_offload)
-		dpxe_store_be16(ip + 10,
-				dpxe_ipv4_header_csum(ip, DPXE_IPV4_HDR_LEN));
 
 	udp = ip + DPXE_IPV4_HDR_LEN;
 	dpxe_store_be16(udp, s->src_port);
 	dpxe_store_be16(udp + 2, s->dst_port);
 	dpxe_store_be16(udp + 4, (uint16_t)udp_len);
 	dpxe_store_be16(udp + 6, 0);
-	if (s->udp_csum && payload_sum == DPXE_NO_SUM) {
-		dpxe_store_be16(udp + 6,
-				dpxe_udp4_csum_for_wire(s->ip_src, s->ip_dst,
-							udp, udp_len));
-	} else if (s->udp_csum) {
-		/* pseudo-header and UDP header, plus the payload's known sum */
-		uint16_t c = dpxe_udp4_csum_partial(s->ip_src, s->ip_dst, udp,
-						    DPXE_UDP_HDR_LEN,
-						    (uint16_t)udp_len,
-						    payload_sum);
-
-		dpxe_store_be16(udp + 6, c == 0 ? 0xffff : c);
+	if (s->udp_csum) {
+		if (payload_sum == DPXE_NO_SUM)
+			payload_sum = dpxe_csum_add(0, udp + DPXE_UDP_HDR_LEN,
+						    payload_len);
+		dpxe_store_be16(udp + 6, udp4_csum_of(s, (uint16_t)udp_len,
+						      payload_sum));
 	}
 	return hdr_len + payload_len;
 }
