@@ -570,6 +570,44 @@ DWORD PXEAPI PxeDhcpv6CreateRelayRepl(PPXE_DHCPV6_NESTED_RELAY_MESSAGE pRelayMes
 /* ---- dpxe extensions (not in the SDK; Dpxe prefix) ------------------- */
 
 /*
+ * dpxe's limits and choices where WDS documents none (counted per worker in
+ * the stats as provider_*; nothing a provider does crashes dpxe):
+ *   - PxePacketAllocate: at most 1472 bytes (a UDP payload in a 1500-byte
+ *     packet), zero-filled, at most 16 held per request at once; NULL with
+ *     ERROR_NOT_ENOUGH_MEMORY otherwise. Buffers still held when the
+ *     provider's turn with the request ends (its return, PxeAsyncRecvDone,
+ *     a timeout) are reclaimed (provider_leaks_reclaimed).
+ *   - PxePacketFree of a buffer already freed or reclaimed, of another
+ *     request's, or of a pointer dpxe never handed out:
+ *     ERROR_INVALID_PARAMETER (provider_double_free).
+ *   - PxeSendReply: at most 8 per request turn (then ERROR_NOT_ENOUGH_MEMORY,
+ *     provider_send_flood); any buffer may be sent (it is copied). With
+ *     PXE_ADDR_USE_ADDR the frame goes to the MAC the request came from
+ *     (dpxe keeps no ARP cache). IPv6 addresses: ERROR_NOT_SUPPORTED.
+ *   - A handle used after its turn ended: ERROR_INVALID_HANDLE
+ *     (provider_send_after_end; for PxeAsyncRecvDone provider_late_done).
+ *   - An action other than NBP/CUSTOM/IGNORE/REJECTED: treated as IGNORE
+ *     (provider_bad_action). A RECV_REQUEST error return: as REJECTED.
+ *   - ERROR_IO_PENDING: the request is dropped after
+ *     dataplane.provider_timeout_ms (default 5000; provider_timeouts).
+ *   - Default filter: PXE_PROV_FILTER_ALL. dpxe has no DHCPv6 dataplane
+ *     yet: no provider receives IPv6 requests, IPV6_CAPABLE or not.
+ *   - pLocalAddress holds dpxe's own address even for a broadcast request
+ *     (PXE_ADDR_BROADCAST then set): the SampleProvider copies it into
+ *     siaddr and option 54.
+ *   - PxeRegisterCallback only inside PxeProviderInitialize (afterwards
+ *     ERROR_NOT_SUPPORTED); PxeProviderSetAttribute at any time.
+ *   - PxeTrace goes to rte_log type "dpxe.provider.<name>" ("dpxe.provider"
+ *     for a NULL handle); PXE_GSI_SERVER_DUID is a DUID-LL of the first
+ *     port's MAC (10 bytes).
+ *   - Registration errors: ERROR_ALREADY_EXISTS (name taken),
+ *     ERROR_NOT_FOUND (unknown name, or no registry open),
+ *     ERROR_INVALID_PARAMETER (name not [A-Za-z0-9_-]{1,63}),
+ *     ERROR_NO_MORE_ITEMS (end of enumeration), ERROR_INVALID_HANDLE
+ *     (closed or unknown enumeration handle).
+ */
+
+/*
  * Provider settings. Linux has no registry: a provider's configuration is
  * the `settings` mapping of its entry in dpxe's YAML file (providers[]),
  * and hProviderKey is an opaque handle to it.
