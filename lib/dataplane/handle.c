@@ -105,6 +105,16 @@ parse_flags(const struct dpxe_port *port, const struct rte_mbuf *m)
 	return flags;
 }
 
+/* dataplane.ports[].vlan: answer only on that VID (the innermost tag);
+ * 0 answers on any tag or none. ARP and DHCP alike. */
+static inline bool
+on_our_vlan(const struct dpxe_port *port, const struct dpxe_frame *f)
+{
+	return port->vlan == 0 ||
+	       (f->vlan_count &&
+		(f->vlan_tci[f->vlan_count - 1] & 0x0fff) == port->vlan);
+}
+
 /* ARP requests for our address are answered by rewriting the request. */
 static void
 handle_arp(struct dpxe_worker *w, struct rte_mbuf *m,
@@ -113,15 +123,11 @@ handle_arp(struct dpxe_worker *w, struct rte_mbuf *m,
 	const struct dpxe_port *port = w->port;
 	size_t len;
 
-	if (unlikely(m->nb_segs != 1)) {
-		drop(w, m, DPXE_DROP_ARP_TRUNCATED);
-		return;
-	}
 	if (f->arp_op != DPXE_ARP_OP_REQUEST) {
 		drop(w, m, DPXE_DROP_ARP_NOT_REQUEST);
 		return;
 	}
-	if (f->arp_tpa != port->ip) {
+	if (f->arp_tpa != port->ip || !on_our_vlan(port, f)) {
 		drop(w, m, DPXE_DROP_ARP_NOT_FOR_US);
 		return;
 	}
@@ -180,8 +186,7 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 		drop(w, m, DPXE_DROP_NOT_FOR_US);
 		return;
 	}
-	if (port->vlan && (f->vlan_count == 0 ||
-			   (f->vlan_tci[f->vlan_count - 1] & 0x0fff) != port->vlan)) {
+	if (!on_our_vlan(port, f)) {
 		drop(w, m, DPXE_DROP_NOT_FOR_US);
 		return;
 	}
@@ -253,8 +258,13 @@ dpxe_handle_frame(struct dpxe_worker *w, struct rte_mbuf *m)
 	struct dpxe_frame f;
 	enum dpxe_drop_reason r;
 
-	/* only the first segment is parsed: DHCP never needs scattered RX,
-	 * and a frame bigger than a segment is not a message we answer */
+	/* a frame bigger than one mbuf segment (scattered RX of a jumbo
+	 * frame) is no DHCP message we answer; say so rather than let the
+	 * first segment's cut lengths name a wrong reason */
+	if (unlikely(m->nb_segs != 1)) {
+		drop(w, m, DPXE_DROP_RX_SEGMENTED);
+		return;
+	}
 	r = dpxe_frame_parse(rte_pktmbuf_mtod(m, const uint8_t *),
 			     rte_pktmbuf_data_len(m), parse_flags(w->port, m),
 			     &f);

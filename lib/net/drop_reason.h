@@ -13,6 +13,7 @@
 #define DPXE_DROP_REASONS(X)                                                   \
 	X(OK, "ok")                                                            \
 	/* Ethernet / VLAN */                                                  \
+	X(RX_SEGMENTED, "rx_segmented")                                        \
 	X(ETH_TRUNCATED, "eth_truncated")                                      \
 	X(VLAN_TRUNCATED, "vlan_truncated")                                    \
 	X(VLAN_TOO_DEEP, "vlan_too_deep")                                      \

@@ -84,26 +84,6 @@ enum group {
 
 enum outcome { O_REPLY, O_ARP, O_DROP };
 
-/*
- * dpxe bugs the suite knows of: reported, not fixed yet. A check that runs
- * into one is reported as XFAIL and does not fail its test; a known bug that
- * no longer shows anywhere fails test_known_bugs (XPASS), so that its mark
- * goes once the bug is fixed.
- */
-enum bug {
-	BUG_NONE,
-	BUG_ARP_VLAN,
-	BUG_COUNT,
-};
-
-static const char *const bug_text[BUG_COUNT] = {
-	[BUG_ARP_VLAN] = "lib/dataplane/handle.c handle_arp() answers ARP on "
-			 "any VLAN, ignoring dataplane.ports[].vlan that "
-			 "handle_dhcp() honours",
-};
-
-/* how often each known bug was checked for, and seen */
-static unsigned int bug_checks[BUG_COUNT], bug_hits[BUG_COUNT];
 
 /* What option 43 of a reply must hold. */
 struct vend_exp {
@@ -157,16 +137,12 @@ struct ecase {
 	const char *drop; /* reason name as in the stats */
 	struct exp e;
 	/* results */
-	enum bug bug; /* the whole case runs into a known bug */
 	bool answered;
 	unsigned int answered_on;
 	bool charged; /* a reply it should not have had */
 	bool failed;
 	char msg[3072];
 	size_t msg_len;
-	unsigned int known_checked, known_hit; /* bit per enum bug */
-	char kmsg[1024];
-	size_t kmsg_len;
 };
 
 struct caseset {
@@ -234,32 +210,6 @@ fail_case(struct ecase *c, const char *fmt, ...)
 			fail_case(c, " " __VA_ARGS__);                         \
 	} while (0)
 
-static void __attribute__((format(printf, 3, 4), unused))
-known_case(struct ecase *c, enum bug b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	c->known_hit |= 1u << b;
-	if (c->kmsg_len + 2 >= sizeof(c->kmsg))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(c->kmsg + c->kmsg_len, sizeof(c->kmsg) - c->kmsg_len,
-		      fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		c->kmsg_len += (size_t)n;
-	if (c->kmsg_len >= sizeof(c->kmsg))
-		c->kmsg_len = sizeof(c->kmsg) - 1;
-}
-
-/* A check that a known bug fails: counted, reported, not a failure. */
-#define CHK_KNOWN(c, b, cond, ...)                                             \
-	do {                                                                   \
-		(c)->known_checked |= 1u << (b);                               \
-		if (!(cond))                                                   \
-			known_case(c, b, " " __VA_ARGS__);                     \
-	} while (0)
 
 static const char *
 mac_s(const uint8_t *m)
@@ -2296,9 +2246,8 @@ teardown_main(void **state)
 /* ------------------------------------------------------------------ */
 
 /*
- * Report the cases of group g (every group: G_COUNT) and count the known
- * bugs they ran into. Returns the number of cases that failed for a reason
- * other than a known bug; *n is set to the number of cases.
+ * Report the cases of group g (every group: G_COUNT). Returns the number of
+ * cases that failed; *n is set to the number of cases.
  */
 static unsigned int
 report_cases(const struct caseset *s, enum group g, unsigned int *n)
@@ -2312,27 +2261,6 @@ report_cases(const struct caseset *s, enum group g, unsigned int *n)
 		if (g != G_COUNT && c->g != g)
 			continue;
 		(*n)++;
-		for (unsigned int b = 1; b < BUG_COUNT; b++) {
-			if (!(c->known_checked & (1u << b)))
-				continue;
-			bug_checks[b]++;
-			if (c->known_hit & (1u << b)) {
-				bug_hits[b]++;
-				print_message("  XFAIL %s:%s\n    known dpxe bug: "
-					      "%s\n", c->name, c->kmsg,
-					      bug_text[b]);
-			}
-		}
-		if (c->bug) {
-			bug_checks[c->bug]++;
-			if (c->failed) {
-				bug_hits[c->bug]++;
-				print_message("  XFAIL %s:%s\n    known dpxe bug: "
-					      "%s\n", c->name, c->msg,
-					      bug_text[c->bug]);
-			}
-			continue;
-		}
 		if (c->failed) {
 			bad++;
 			print_error("  FAIL %s:%s\n", c->name, c->msg);
@@ -2625,25 +2553,23 @@ test_vlan_port(void **state)
 		uint8_t n;
 		uint16_t tpid[2], tci[2];
 		const char *drop; /* NULL: answered */
-		enum bug bug;
 	} t[] = {
-		{ "DISCOVER on VID 100", false, 1, { 0x8100 }, { 0x0064 }, NULL, BUG_NONE },
+		{ "DISCOVER on VID 100", false, 1, { 0x8100 }, { 0x0064 }, NULL },
 		{ "DISCOVER on VID 100, PCP 6", false, 1, { 0x8100 }, { 0xc064 },
-		  NULL, BUG_NONE },
+		  NULL},
 		{ "DISCOVER on QinQ 7/100", false, 2, { 0x88a8, 0x8100 },
-		  { 0x0007, 0x0064 }, NULL, BUG_NONE },
+		  { 0x0007, 0x0064 }, NULL },
 		{ "DISCOVER on VID 100, BIOS: no rule", false, 1, { 0x8100 },
-		  { 0x0064 }, "no_boot_rule", BUG_NONE },
+		  { 0x0064 }, "no_boot_rule" },
 		{ "DISCOVER on VID 200", false, 1, { 0x8100 }, { 0x00c8 },
-		  "not_for_us", BUG_NONE },
-		{ "DISCOVER untagged", false, 0, { 0 }, { 0 }, "not_for_us", BUG_NONE },
+		  "not_for_us" },
+		{ "DISCOVER untagged", false, 0, { 0 }, { 0 }, "not_for_us" },
 		{ "DISCOVER on QinQ 100/200", false, 2, { 0x88a8, 0x8100 },
-		  { 0x0064, 0x00c8 }, "not_for_us", BUG_NONE },
-		{ "ARP on VID 100", true, 1, { 0x8100 }, { 0x0064 }, NULL, BUG_NONE },
+		  { 0x0064, 0x00c8 }, "not_for_us" },
+		{ "ARP on VID 100", true, 1, { 0x8100 }, { 0x0064 }, NULL },
 		{ "ARP on VID 200", true, 1, { 0x8100 }, { 0x00c8 },
-		  "arp_not_for_us", BUG_ARP_VLAN },
-		{ "ARP untagged", true, 0, { 0 }, { 0 }, "arp_not_for_us",
-		  BUG_ARP_VLAN },
+		  "arp_not_for_us" },
+		{ "ARP untagged", true, 0, { 0 }, { 0 }, "arp_not_for_us" },
 	};
 	struct world w = { 0 };
 	char err[1024];
@@ -2686,7 +2612,6 @@ test_vlan_port(void **state)
 		}
 		if (t[i].drop)
 			expect_drop(c, t[i].drop);
-		c->bug = t[i].bug;
 	}
 	if (world_run(&w, CONFIG_VLAN, "0", 1, err, sizeof(err)) < 0) {
 		w.failed_any = true;
@@ -2704,27 +2629,6 @@ test_vlan_port(void **state)
 	world_free(&w);
 	if (bad)
 		fail_msg("%u checks failed", bad);
-}
-
-/* A known bug that no check ran into any more is fixed: take its mark out
- * (XPASS). Runs last. */
-static void
-test_known_bugs(void **state)
-{
-	unsigned int fixed = 0;
-
-	(void)state;
-	for (unsigned int b = 1; b < BUG_COUNT; b++) {
-		print_message("  known bug %u: checked %u times, seen %u: %s\n",
-			      b, bug_checks[b], bug_hits[b], bug_text[b]);
-		if (bug_checks[b] && !bug_hits[b]) {
-			print_error("  XPASS: no longer seen, remove its mark: "
-				    "%s\n", bug_text[b]);
-			fixed++;
-		}
-	}
-	if (fixed)
-		fail_msg("%u known bugs seem fixed", fixed);
 }
 
 int
@@ -2750,7 +2654,6 @@ main(int argc, char **argv)
 	const struct CMUnitTest more[] = {
 		cmocka_unit_test(test_vlan_port),
 		cmocka_unit_test(test_two_workers),
-		cmocka_unit_test(test_known_bugs),
 	};
 	int rc;
 
