@@ -2556,7 +2556,7 @@ test_vlan_port(void **state)
 	} t[] = {
 		{ "DISCOVER on VID 100", false, 1, { 0x8100 }, { 0x0064 }, NULL },
 		{ "DISCOVER on VID 100, PCP 6", false, 1, { 0x8100 }, { 0xc064 },
-		  NULL},
+		  NULL },
 		{ "DISCOVER on QinQ 7/100", false, 2, { 0x88a8, 0x8100 },
 		  { 0x0007, 0x0064 }, NULL },
 		{ "DISCOVER on VID 100, BIOS: no rule", false, 1, { 0x8100 },
