@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * bootfile: dpxe's config-driven proxyDHCP boot policy as a WDS provider.
+ *
+ * It answers exactly what dpxe's built-in path answers (lib/boot's
+ * dpxe_proxy_reply_cached over the same config), but through the provider
+ * API only: the reply is built in a PxePacketAllocate buffer, sent with
+ * PxeSendReply under PXE_ADDR_USE_DHCP_RULES and freed. A request it does
+ * not answer (not PXE/HTTP boot, no matching rule, a REQUEST for another
+ * server) is PXE_BA_REJECTED so a later provider may take it.
+ *
+ * Per-packet state is per thread: workers call RecvRequest concurrently,
+ * and each keeps its own parse scratch and reply-template cache in
+ * thread-local storage, keyed by the provider instance that filled it. The
+ * instance itself (config, settings) is read-only after initialize.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "boot/proxy_cache.h"
+#include "boot/proxy_reply.h"
+#include "config/config.h"
+#include "dhcp.h"
+#include "provider_settings.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/*
+ * Reply buffer size: a full Ethernet payload (MTU 1500 less IPv4 and UDP
+ * headers). dpxe_proxy_reply bounds the reply by this and by the client's
+ * maximum message size; every proxy reply dpxe builds fits well inside.
+ */
+#define BOOTFILE_REPLY_CAP 1472
+/* Distinct local addresses a thread remembers before starting over. */
+#define BOOTFILE_MAX_SERVER_IDS DPXE_CONFIG_MAX_PORTS
+/* Instances whose caches a thread keeps at once (a chain rarely has two). */
+#define BOOTFILE_THREAD_SLOTS 2
+/* At most one warning trace per thread per this many nanoseconds. */
+#define BOOTFILE_WARN_INTERVAL_NS 1000000000ull
+
+struct bootfile {
+	HANDLE provider;
+	uint64_t id;               /* unique for the process's lifetime */
+	struct dpxe_config *cfg;   /* read-only after initialize */
+	bool trace_requests;
+};
+
+/* One instance's per-thread state. */
+struct bootfile_slot {
+	uint64_t owner;            /* bootfile.id; 0: empty */
+	uint32_t nsrv;
+	/* the cache keys templates by server id pointer: an entry never
+	 * changes while the cache may hold templates made with it */
+	struct dpxe_server_id srv[BOOTFILE_MAX_SERVER_IDS];
+	struct dpxe_proxy_cache cache;
+};
+
+struct bootfile_thread {
+	struct dpxe_dhcp_msg msg;  /* parse scratch, used within one call */
+	unsigned int victim;
+	uint64_t last_warn_ns;
+	uint32_t warn_suppressed;
+	struct bootfile_slot slot[BOOTFILE_THREAD_SLOTS];
+};
+
+static _Thread_local struct bootfile_thread tls;
+static atomic_uint_fast64_t next_id = 1;
+
+static const char *const known_settings[] = { "config", "trace_requests" };
+
+static struct bootfile_slot *
+thread_slot(struct bootfile_thread *t, const struct bootfile *bf)
+{
+	struct bootfile_slot *s;
+
+	for (unsigned int i = 0; i < BOOTFILE_THREAD_SLOTS; i++)
+		if (t->slot[i].owner == bf->id)
+			return &t->slot[i];
+	s = &t->slot[t->victim];
+	t->victim = (t->victim + 1) % BOOTFILE_THREAD_SLOTS;
+	s->owner = bf->id;
+	s->nsrv = 0;
+	dpxe_proxy_cache_init(&s->cache, bf->cfg);
+	return s;
+}
+
+/* The answering port's identity for local address ip (network order). */
+static const struct dpxe_server_id *
+server_id(struct bootfile_slot *s, const struct bootfile *bf, uint32_t ip)
+{
+	for (uint32_t i = 0; i < s->nsrv; i++)
+		if (s->srv[i].ip == ip)
+			return &s->srv[i];
+	if (s->nsrv == BOOTFILE_MAX_SERVER_IDS) {
+		/* templates point at the entries about to be reused */
+		s->nsrv = 0;
+		dpxe_proxy_cache_init(&s->cache, bf->cfg);
+	}
+	s->srv[s->nsrv].ip = ip;
+	s->srv[s->nsrv].name = bf->cfg->server.name;
+	return &s->srv[s->nsrv++];
+}
+
+/*
+ * Our address on the port the request came in on, network order, or 0.
+ * The server puts it in pLocalAddress (the SampleProvider copies it into
+ * siaddr and option 54 the same way); if all it has is the broadcast
+ * address, a config with a single server port says which one it was.
+ */
+static uint32_t
+local_ip(const struct bootfile *bf, const PXE_ADDRESS *local)
+{
+	const struct dpxe_config_server *s = &bf->cfg->server;
+
+	if (local->uAddrLen != 4)
+		return 0;
+	if (local->uIpAddress != 0 && local->uIpAddress != 0xffffffffu)
+		return local->uIpAddress;
+	if (s->ports_count == 1)
+		return htonl(s->ports[0].ip);
+	return 0;
+}
+
+/* Rate-limited warning: the fast path must not flood the trace. */
+static void
+warn(const struct bootfile *bf, struct bootfile_thread *t, const wchar_t *what,
+     const char *detail)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	if (t->last_warn_ns != 0 && now - t->last_warn_ns < BOOTFILE_WARN_INTERVAL_NS) {
+		t->warn_suppressed++;
+		return;
+	}
+	PxeTrace(bf->provider, PXE_TRACE_WARNING, L"%ls: %S (%lu similar warnings suppressed)",
+		 what, detail, (ULONG)t->warn_suppressed);
+	t->last_warn_ns = now;
+	t->warn_suppressed = 0;
+}
+
+static void
+trace_request(const struct bootfile *bf, const struct dpxe_dhcp_msg *m, const char *outcome)
+{
+	const uint8_t *c = m->chaddr;
+
+	PxeTrace(bf->provider, PXE_TRACE_VERBOSE,
+		 L"%02x:%02x:%02x:%02x:%02x:%02x %S xid %08lx: %S", c[0], c[1], c[2], c[3], c[4],
+		 c[5], dpxe_dhcp_msg_type_name(m->msg_type),
+		 (ULONG)ntohl(m->xid), outcome);
+}
+
+static DWORD PXEAPI
+bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
+	      PXE_ADDRESS *pLocalAddress, PXE_ADDRESS *pRemoteAddress,
+	      PXE_BOOT_ACTION *pAction, PVOID pContext)
+{
+	const struct bootfile *bf = pContext;
+	struct bootfile_thread *t = &tls;
+	PXE_ADDRESS dest = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
+	const struct dpxe_server_id *srv;
+	struct bootfile_slot *slot;
+	enum dpxe_drop_reason r;
+	uint8_t *buf, reply_type;
+	uint16_t dst_port;
+	uint32_t ip;
+	size_t len;
+	DWORD err;
+
+	(void)pRemoteAddress;
+	*pAction = PXE_BA_REJECTED;
+	if (pLocalAddress == NULL || pLocalAddress->uAddrLen != 4)
+		return ERROR_SUCCESS; /* DHCPv6: not ours */
+	r = dpxe_dhcp_parse(pPacket, uPacketLen, &t->msg);
+	if (r != DPXE_DROP_OK) {
+		if (bf->trace_requests)
+			PxeTrace(bf->provider, PXE_TRACE_VERBOSE, L"not parsed: %S",
+				 dpxe_drop_reason_name(r));
+		return ERROR_SUCCESS;
+	}
+	/* the cheap refusal before allocating anything */
+	if (!t->msg.vendor_class.pxe_client && !t->msg.vendor_class.http_client) {
+		if (bf->trace_requests)
+			trace_request(bf, &t->msg, dpxe_drop_reason_name(DPXE_DROP_NOT_PXE_CLIENT));
+		return ERROR_SUCCESS;
+	}
+	ip = local_ip(bf, pLocalAddress);
+	if (ip == 0) {
+		warn(bf, t, L"request passed on", "no local IPv4 address to answer from");
+		return ERROR_SUCCESS;
+	}
+	dst_port = pLocalAddress->uPort ? pLocalAddress->uPort : DPXE_DHCP_SERVER_PORT;
+
+	buf = PxePacketAllocate(bf->provider, hClientRequest, BOOTFILE_REPLY_CAP);
+	if (buf == NULL) {
+		/* as the built-in path on mbuf exhaustion: drop, counted by
+		 * the server; a later provider could not allocate either */
+		*pAction = PXE_BA_IGNORE;
+		warn(bf, t, L"request dropped", "PxePacketAllocate failed");
+		return ERROR_SUCCESS;
+	}
+	slot = thread_slot(t, bf);
+	srv = server_id(slot, bf, ip);
+	r = dpxe_proxy_reply_cached(&slot->cache, bf->cfg, srv, &t->msg, dst_port,
+				    buf, BOOTFILE_REPLY_CAP, &len, &reply_type, NULL);
+	if (r != DPXE_DROP_OK) {
+		PxePacketFree(bf->provider, hClientRequest, buf);
+		if (bf->trace_requests)
+			trace_request(bf, &t->msg, dpxe_drop_reason_name(r));
+		return ERROR_SUCCESS;
+	}
+	err = PxeSendReply(hClientRequest, buf, (ULONG)len, &dest);
+	PxePacketFree(bf->provider, hClientRequest, buf);
+	if (err != ERROR_SUCCESS) {
+		*pAction = PXE_BA_IGNORE;
+		warn(bf, t, L"reply not sent", "PxeSendReply failed");
+		return ERROR_SUCCESS;
+	}
+	*pAction = PXE_BA_NBP;
+	if (bf->trace_requests)
+		trace_request(bf, &t->msg, dpxe_dhcp_msg_type_name(reply_type));
+	return ERROR_SUCCESS;
+}
+
+static void
+bootfile_free(struct bootfile *bf)
+{
+	dpxe_config_free(bf->cfg);
+	free(bf);
+}
+
+static DWORD PXEAPI
+bootfile_shutdown(PVOID pContext)
+{
+	struct bootfile *bf = pContext;
+
+	PxeTrace(bf->provider, PXE_TRACE_INFO, L"shutting down");
+	/* other threads' caches name this instance's id, never reused, so
+	 * they can never be mistaken for a later instance's */
+	bootfile_free(bf);
+	return ERROR_SUCCESS;
+}
+
+static DWORD
+load_config(struct bootfile *bf, const char *path)
+{
+	struct dpxe_config_error err;
+	int rc;
+
+	rc = dpxe_config_load(path, &bf->cfg, &err);
+	if (rc != 0) {
+		PxeTrace(bf->provider, PXE_TRACE_ERROR, L"cannot load boot rules: %S", err.text);
+		return rc == -ENOENT ? ERROR_FILE_NOT_FOUND
+		       : rc == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY
+				       : ERROR_INVALID_DATA;
+	}
+	if (bf->cfg->boot.rules_count == 0) {
+		PxeTrace(bf->provider, PXE_TRACE_ERROR,
+			 L"%S: boot.rules is empty: bootfile would answer no client", path);
+		return ERROR_INVALID_DATA;
+	}
+	return ERROR_SUCCESS;
+}
+
+EXPORT DWORD PXEAPI
+PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
+{
+	ULONG filter = PXE_PROV_FILTER_ALL;
+	struct bootfile *bf;
+	const char *path;
+	DWORD err;
+
+	bf = calloc(1, sizeof(*bf));
+	if (bf == NULL) {
+		PxeTrace(hProvider, PXE_TRACE_ERROR, L"out of memory");
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	bf->provider = hProvider;
+	bf->id = atomic_fetch_add(&next_id, 1);
+
+	err = dpxe_ps_check_names(hProvider, hProviderKey, known_settings,
+				  sizeof(known_settings) / sizeof(known_settings[0]));
+	if (err == ERROR_SUCCESS)
+		err = dpxe_ps_get_bool(hProvider, hProviderKey, "trace_requests",
+				       &bf->trace_requests);
+	if (err != ERROR_SUCCESS)
+		goto fail;
+	path = DpxeProviderGetSetting(hProviderKey, "config");
+	if (path == NULL)
+		path = DpxeProviderGetSetting(hProviderKey, DPXE_SETTING_CONFIG_PATH);
+	if (path == NULL || *path == '\0') {
+		PxeTrace(hProvider, PXE_TRACE_ERROR,
+			 L"setting config: no config file to read boot rules from (and the "
+			 L"server gave no dpxe.config)");
+		err = ERROR_FILE_NOT_FOUND;
+		goto fail;
+	}
+	err = load_config(bf, path);
+	if (err != ERROR_SUCCESS)
+		goto fail;
+
+	/* ALL, not PXE_ONLY: dpxe's own parser decides what is answered, so
+	 * the provider answers exactly what the built-in path does. PXE_ONLY
+	 * would hide UEFI HTTP boot clients ("HTTPClient"), and the server's
+	 * DHCP_ONLY check (PxeDhcpIsValid) is stricter than dpxe_dhcp_parse
+	 * (it wants an END option). Non-boot clients are refused right after
+	 * parsing, before anything is allocated. */
+	err = PxeProviderSetAttribute(hProvider, PXE_PROV_ATTR_FILTER, &filter, sizeof(filter));
+	if (err == ERROR_SUCCESS)
+		err = PxeRegisterCallback(hProvider, PXE_CALLBACK_RECV_REQUEST,
+					  (PVOID)(PFN_PXE_PROVIDER_RECV_REQUEST)bootfile_recv, bf);
+	if (err == ERROR_SUCCESS)
+		err = PxeRegisterCallback(hProvider, PXE_CALLBACK_SHUTDOWN,
+					  (PVOID)(PFN_PXE_PROVIDER_SHUTDOWN)bootfile_shutdown, bf);
+	if (err != ERROR_SUCCESS) {
+		PxeTrace(hProvider, PXE_TRACE_ERROR, L"registering with the server failed: %lu",
+			 err);
+		goto fail;
+	}
+	PxeTrace(hProvider, PXE_TRACE_INFO, L"%lu boot rules from %S",
+		 (ULONG)bf->cfg->boot.rules_count, path);
+	return ERROR_SUCCESS;
+
+fail:
+	/* the server calls no SHUTDOWN after a failed initialize */
+	bootfile_free(bf);
+	return err;
+}
