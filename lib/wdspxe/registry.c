@@ -726,6 +726,37 @@ DpxeProviderGetSetting(HKEY hProviderKey, LPCSTR pszName)
 }
 
 DWORD
+DpxeProviderEnumSetting(HKEY hProviderKey, ULONG uIndex, LPCSTR *ppszName,
+			LPCSTR *ppszValue)
+{
+	DWORD rc = ERROR_NO_MORE_ITEMS;
+
+	if (hProviderKey == NULL || ppszName == NULL || ppszValue == NULL ||
+	    hProviderKey->magic != WDS_HKEY_MAGIC)
+		return ERROR_INVALID_PARAMETER;
+	if (hProviderKey->reg_name == NULL) {
+		if (uIndex >= hProviderKey->settings_count)
+			return ERROR_NO_MORE_ITEMS;
+		*ppszName = hProviderKey->settings[uIndex].key;
+		*ppszValue = hProviderKey->settings[uIndex].value;
+		return ERROR_SUCCESS;
+	}
+	/* a registry key: as in DpxeProviderGetSetting */
+	pthread_mutex_lock(&reg_lock);
+	{
+		int i = find(hProviderKey->reg_name);
+
+		if (i >= 0 && uIndex < reg[i].settings_count) {
+			*ppszName = reg[i].settings[uIndex].key;
+			*ppszValue = reg[i].settings[uIndex].value;
+			rc = ERROR_SUCCESS;
+		}
+	}
+	pthread_mutex_unlock(&reg_lock);
+	return rc;
+}
+
+DWORD
 DpxeProviderCloseKey(HKEY hProviderKey)
 {
 	if (hProviderKey == NULL || hProviderKey->magic != WDS_HKEY_MAGIC ||

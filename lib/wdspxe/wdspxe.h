@@ -623,6 +623,17 @@ DWORD PXEAPI PxeDhcpv6CreateRelayRepl(PPXE_DHCPV6_NESTED_RELAY_MESSAGE pRelayMes
 #define DPXE_SETTING_CONFIG_PATH "dpxe.config"
 LPCSTR DpxeProviderGetSetting(HKEY hProviderKey, LPCSTR pszName);
 
+/**
+ * The uIndex-th (0-based, in file order) setting of a key, so a provider
+ * can refuse names it does not know (a typo would otherwise be ignored).
+ * The reserved "dpxe.config" is not listed. Names and values stay valid as
+ * long as DpxeProviderGetSetting's do.
+ * @return ERROR_SUCCESS with *ppszName / *ppszValue set;
+ *   ERROR_NO_MORE_ITEMS past the last setting; ERROR_INVALID_PARAMETER.
+ */
+DWORD DpxeProviderEnumSetting(HKEY hProviderKey, ULONG uIndex,
+			      LPCSTR *ppszName, LPCSTR *ppszValue);
+
 /** Close a key returned by PxeProviderRegister (RegCloseKey's role). The
  *  key given to PxeProviderInitialize is dpxe's: do not close it.
  *  @return ERROR_SUCCESS; ERROR_INVALID_HANDLE. */

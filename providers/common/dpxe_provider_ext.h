@@ -16,14 +16,9 @@ extern "C" {
 #endif
 
 /**
- * PROPOSED, not (yet) exported by dpxe: the uIndex-th (0-based) setting of
- * a key, so that a provider can refuse setting names it does not know (a
- * typo such as "deny_mac" for "deny_macs" would otherwise be silently
- * ignored). Declared weak: while dpxe does not export it, its address is
- * NULL and providers skip the unknown-name check.
- *
- * @return ERROR_SUCCESS with *ppszName / *ppszValue set (valid as long as
- *   the key); ERROR_NO_MORE_ITEMS past the last setting.
+ * DpxeProviderEnumSetting is declared in wdspxe.h; it is redeclared weak
+ * here so that our providers still load on a server that does not export
+ * it (its address is then NULL and the unknown-name check is skipped).
  */
 #ifndef DPXE_HAVE_PROVIDER_ENUM_SETTING
 DWORD DpxeProviderEnumSetting(HKEY hProviderKey, ULONG uIndex, LPCSTR *ppszName,

@@ -352,6 +352,21 @@ test_loader_errors(void **state)
 	assert_int_equal(dpxe_wds_active(), 0);
 	assert_true(has_event("init:good;good:shutdown;"));
 
+	/* DpxeProviderEnumSetting: every setting, in file order, then the end */
+	events[0] = '\0';
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("lister", TESTPROV_SO, true,
+					      "      enum: yes\n      root: /srv\n"),
+				    NULL), 1);
+	dpxe_wds_unload();
+	assert_true(has_event("settings:name=lister,enum=yes,root=/srv,;"));
+	{
+		LPCSTR k, v;
+
+		assert_int_equal(DpxeProviderEnumSetting(NULL, 0, &k, &v),
+				 ERROR_INVALID_PARAMETER);
+	}
+
 	/* nothing left: event 268 */
 	assert_int_equal(load_chain(err, sizeof(err),
 				    prov_yaml("gone", "/nonexistent/p.so", false, NULL), NULL), -1);

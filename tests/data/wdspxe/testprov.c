@@ -13,6 +13,7 @@
  * exports.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +159,18 @@ PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 		PxeRegisterCallback(hProvider, PXE_CALLBACK_SHUTDOWN, (PVOID)shutdown_cb, c);
 	else
 		free(c); /* it will be unloaded without a shutdown call */
+	if (DpxeProviderGetSetting(hProviderKey, "enum") != NULL) {
+		/* report every setting, in order, through the enumerator */
+		char list[256] = "";
+		LPCSTR k, v;
+
+		for (ULONG i = 0;
+		     DpxeProviderEnumSetting(hProviderKey, i, &k, &v) == ERROR_SUCCESS;
+		     i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list),
+				 "%s=%s,", k, v);
+		wds_test_event("settings", list);
+	}
 	wds_test_event("init", name ? name : "testprov");
 	return ERROR_SUCCESS;
 }
