@@ -90,6 +90,8 @@ struct opts {
 	const char *json;
 	bool quiet;
 	bool echo;  /* count our own requests coming back (testpmd floor) */
+	uint32_t half_ms;   /* extra step at half the best rate (< 1 % loss) */
+	uint32_t linger_ms; /* keep the port open after the JSON is written */
 	uint16_t port;
 };
 
@@ -745,12 +747,13 @@ report(unsigned int n_steps, unsigned int n_secs)
 	fprintf(f, "{\n \"tool\": \"dpxe-loadgen\", \"mode\": \"%s\", "
 		"\"clients\": %u, \"burst\": %u, \"relay_pct\": %u, "
 		"\"vlans\": %u, \"udp_csum\": %s, \"echo\": %s, "
+		"\"half_ms\": %u, "
 		"\"tsc_hz\": %" PRIu64
 		", \"step_ms\": %u, \"gap_ms\": %u,\n \"rx\": %" PRIu64
 		", \"stale\": %" PRIu64 ", \"other\": %" PRIu64
 		", \"dup\": %" PRIu64 ",\n \"steps\": [\n",
 		mode_name[o.mode], o.clients, o.burst, o.relay_pct, o.n_vlans,
-		o.udp_csum ? "true" : "false", o.echo ? "true" : "false", hz, o.step_ms, o.gap_ms,
+		o.udp_csum ? "true" : "false", o.echo ? "true" : "false", o.half_ms, hz, o.step_ms, o.gap_ms,
 		rx_total, rx_stale, rx_other, rx_replies_dup);
 	for (unsigned int s = 0; s < n_steps; s++) {
 		fprintf(f, "  {\"step\": %u, ", s + 1);
@@ -812,7 +815,12 @@ usage(void)
 		"  [--stop-loss PCT] [--clients N] [--vlan VID[,VID...]]\n"
 		"  [--relay-pct P] [--giaddr IP] [--server-ip IP] [--client-ip IP]\n"
 		"  [--src-ip IP] [--server-mac MAC] [--burst N] [--no-udp-csum]\n"
-		"  [--json FILE] [--quiet] [--port N] [--echo]\n"
+		"  [--json FILE] [--quiet] [--port N] [--echo] [--half-ms MS]\n"
+		"  [--linger-ms MS]\n"
+		"  --half-ms: after the steps, one more step of MS at half the\n"
+		"  best reply rate seen with < 1 %% loss (latency at half load)\n"
+		"  --linger-ms: after writing the JSON, keep the port open (and\n"
+		"  draining) for MS, so the server can be stopped first\n"
 		"  --echo: a reply is the request itself coming back (a\n"
 		"  forwarder such as testpmd io/macswap in place of the server)\n");
 }
@@ -830,7 +838,8 @@ parse_args(int argc, char **argv)
 		{ "server-mac", 1, NULL, 'M' }, { "burst", 1, NULL, 'b' },
 		{ "no-udp-csum", 0, NULL, 'u' }, { "json", 1, NULL, 'j' },
 		{ "quiet", 0, NULL, 'q' }, { "port", 1, NULL, 'p' },
-		{ "echo", 0, NULL, 'e' }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "echo", 0, NULL, 'e' }, { "half-ms", 1, NULL, 'H' },
+		{ "linger-ms", 1, NULL, 'W' }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	uint64_t tmp[MAX_VLANS];
 	unsigned int n;
@@ -885,6 +894,8 @@ parse_args(int argc, char **argv)
 		case 'j': o.json = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'e': o.echo = true; break;
+		case 'H': o.half_ms = (uint32_t)atoi(optarg); break;
+		case 'W': o.linger_ms = (uint32_t)atoi(optarg); break;
 		case 'p': o.port = (uint16_t)atoi(optarg); break;
 		default: return -1;
 		}
@@ -998,6 +1009,7 @@ int
 main(int argc, char **argv)
 {
 	unsigned int n_steps = 0, n_secs = 0;
+	bool half_pending = false;
 	int ret;
 
 	ret = rte_eal_init(argc, argv);
@@ -1038,10 +1050,12 @@ main(int argc, char **argv)
 		       "p99 us", "p99.9 us", "max us");
 
 	for (unsigned int s = 0; s < o.n_rates && !stop; s++) {
-		uint64_t rate = o.rates[s], start = rte_rdtsc(), now = start;
+		uint64_t rate, start = rte_rdtsc(), now = start;
 		uint64_t end = start + hz * o.step_ms / 1000, sent = 0;
 		uint64_t sec_start = start, gap_end;
 		unsigned int first_sec = n_secs;
+
+		rate = o.rates[s];
 
 		cur_step = (uint16_t)s;
 		n_steps = s + 1;
@@ -1086,14 +1100,49 @@ main(int argc, char **argv)
 			    &sec_c[k]);
 		}
 		fflush(stdout);
+		if (s + 1 == o.n_rates && half_pending) {
+			half_pending = false;
+			break;
+		}
 		if (o.stop_loss >= 0 && loss_pct(&step_c[s]) > o.stop_loss) {
 			printf("loadgen: step %u lost %.2f %% > %.2f %%: "
 			       "stopping\n", s + 1, loss_pct(&step_c[s]),
 			       o.stop_loss);
-			break;
+			if (!o.half_ms)
+				break;
+			s = o.n_rates - 1; /* on to the half-load step */
+		}
+		if (s + 1 == o.n_rates && o.half_ms && !half_pending &&
+		    o.n_rates < MAX_STEPS) {
+			double best = 0;
+
+			for (unsigned int k = 0; k < n_steps; k++)
+				if (step_c[k].sent && loss_pct(&step_c[k]) < 1.0 &&
+				    (double)step_c[k].matched / step_secs[k] > best)
+					best = (double)step_c[k].matched /
+					       step_secs[k];
+			if (best > 0) {
+				o.rates[o.n_rates++] = (uint64_t)(best / 2);
+				o.step_ms = o.half_ms;
+				half_pending = true;
+			}
 		}
 	}
 	report(n_steps, n_secs);
+	printf("loadgen: done\n");
+	fflush(stdout);
+	if (o.linger_ms) {
+		uint64_t end = rte_rdtsc() + hz * o.linger_ms / 1000;
+
+		while (rte_rdtsc() < end && !stop) {
+			struct rte_mbuf *pk[64];
+			uint16_t n = rte_eth_rx_burst(o.port, 0, pk, 64);
+
+			rte_pktmbuf_free_bulk(pk, n);
+			if (n == 0)
+				rte_delay_us_sleep(1000);
+		}
+	}
 	rte_eth_dev_stop(o.port);
 	rte_eth_dev_close(o.port);
 	rte_eal_cleanup();
