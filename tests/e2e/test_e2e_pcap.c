@@ -60,6 +60,8 @@
 static const uint8_t srv_mac[6] = { 0x02, 0xdc, 0x00, 0x00, 0x00, 0x01 };
 static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const char *dpxe_bin;
+/* the filter and bootfile provider modules, for the provider-chain run */
+static const char *filter_so, *bootfile_so;
 
 /* ------------------------------------------------------------------ */
 /* Cases                                                                */
@@ -2047,6 +2049,9 @@ add_malformed_cases(struct caseset *s)
 static int
 build_cases(struct caseset *s, char *err, size_t err_len)
 {
+	/* the same frames every time: the provider-chain run compares its
+	 * output with the built-in run's byte for byte */
+	next_xid = 0xe2e00001;
 	if (add_capture_cases(s, err, err_len) < 0)
 		return -1;
 	add_arch_cases(s);
@@ -2631,6 +2636,80 @@ test_vlan_port(void **state)
 		fail_msg("%u checks failed", bad);
 }
 
+/*
+ * The same frames through the WDS provider chain: a filter that lets every
+ * client through, then the bootfile provider holding the same boot rules.
+ * Boot policy moved out of the dataplane must not change a single byte on
+ * the wire: every frame out equals the built-in run's, in the same order.
+ */
+static void
+test_provider_chain_same_bytes(void **state)
+{
+	struct world w = { 0 };
+	char err[1024], cfg[512];
+	char *base;
+	FILE *f;
+	long long replies = -1, tx = -1, arp = -1, rejected = -1;
+
+	(void)state;
+	if (filter_so == NULL || bootfile_so == NULL)
+		skip();
+	base = e2e_read_file(CONFIG);
+	assert_non_null(base);
+	snprintf(cfg, sizeof(cfg), "%s/dpxe-e2e-providers-%d.yaml",
+		 tmpdir_base(), (int)getpid());
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\nproviders:\n"
+		"  - name: gate\n    module: %s\n    settings:\n"
+		"      policy: allow\n"
+		"  - name: bootfile\n    module: %s\n",
+		base, filter_so, bootfile_so);
+	fclose(f);
+	free(base);
+
+	if (build_cases(&w.cases, err, sizeof(err)) < 0 ||
+	    world_run(&w, cfg, "0", 1, err, sizeof(err)) < 0) {
+		w.failed_any = true;
+		world_free(&w);
+		unlink(cfg);
+		fail_msg("%s", err);
+	}
+	unlink(cfg);
+	print_message("e2e: provider chain, %zu frames in, %zu out (built-in: "
+		      "%zu), dpxe ran %.2f s\n",
+		      w.cases.n, w.nact, main_run.nact, w.seconds);
+	if (w.out[0].n != main_run.out[0].n)
+		w.failed_any = true;
+	assert_int_equal(w.out[0].n, main_run.out[0].n);
+	for (size_t i = 0; i < w.out[0].n; i++) {
+		const struct e2e_pkt *a = &w.out[0].v[i], *b = &main_run.out[0].v[i];
+
+		if (a->len != b->len || memcmp(a->data, b->data, a->len) != 0) {
+			uint32_t k = 0;
+
+			while (k < a->len && k < b->len && a->data[k] == b->data[k])
+				k++;
+			w.failed_any = true;
+			fail_msg("frame %zu out differs from the built-in path's "
+				 "(%u vs %u bytes), first at byte %u: %02x vs %02x",
+				 i, (unsigned int)a->len, (unsigned int)b->len,
+				 (unsigned int)k, k < a->len ? a->data[k] : 0,
+				 k < b->len ? b->data[k] : 0);
+		}
+	}
+	/* the replies came from the chain, not from the built-in policy */
+	assert_int_equal(e2e_json_int(w.stats, "total.tx", &tx), 0);
+	assert_int_equal(e2e_json_int(w.stats, "total.arp_replies", &arp), 0);
+	assert_int_equal(e2e_json_int(w.stats, "total.provider_replies",
+				      &replies), 0);
+	assert_int_equal(e2e_json_int(w.stats, "total.provider_rejected_all",
+				      &rejected), 0);
+	assert_int_equal(replies, tx - arp);
+	assert_true(rejected > 0); /* non-PXE clients: nobody answered */
+	world_free(&w);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2650,6 +2729,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_no_unexpected_reply),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_provider_chain_same_bytes),
 	};
 	const struct CMUnitTest more[] = {
 		cmocka_unit_test(test_vlan_port),
@@ -2658,6 +2738,8 @@ main(int argc, char **argv)
 	int rc;
 
 	dpxe_bin = argc > 1 ? argv[1] : getenv("DPXE_BIN");
+	filter_so = argc > 3 ? argv[2] : getenv("DPXE_FILTER_SO");
+	bootfile_so = argc > 3 ? argv[3] : getenv("DPXE_BOOTFILE_SO");
 	if (dpxe_bin == NULL || access(dpxe_bin, X_OK) != 0) {
 		fprintf(stderr, "usage: %s PATH_TO_DPXE (or DPXE_BIN=...), run "
 			"from the source root\n", argv[0]);
