@@ -183,9 +183,10 @@ try_take(struct dpxe_lease_shard *s, uint32_t ip, int subnet)
 	return true;
 }
 
-/* Next free slot at or after the cursor, wrapping; the pool has one. */
-static uint64_t
-pool_alloc(struct lease_pool *p)
+/* Take the next free slot at or after the cursor, wrapping: next-fit, so
+ * the addresses freed most recently are handed out last. */
+static bool
+pool_alloc(struct lease_pool *p, uint64_t *slot)
 {
 	uint64_t w = p->cursor >> 6;
 	uint64_t m = ~p->used[w] & (~0ULL << (p->cursor & 63));
@@ -197,24 +198,26 @@ pool_alloc(struct lease_pool *p)
 
 			bit_set(p, k);
 			p->cursor = k + 1 >= p->slots ? 0 : k + 1;
-			return k;
+			*slot = k;
+			return true;
 		}
 		w = w + 1 == p->words ? 0 : w + 1;
 		m = ~p->used[w];
 	}
-	abort(); /* free said there was one: the bitmap is corrupt */
+	return false; /* only if free disagrees with the bits */
 }
 
 static bool
 alloc_any(struct dpxe_lease_shard *s, unsigned int subnet, uint32_t *ip)
 {
 	const struct lease_subnet *sn = &s->subnets[subnet];
+	uint64_t k;
 
 	for (uint32_t j = 0; j < sn->npools; j++) {
 		struct lease_pool *p = &s->pools[sn->pool0 + j];
 
-		if (p->free != 0) {
-			*ip = slot_ip(s, p, pool_alloc(p));
+		if (p->free != 0 && pool_alloc(p, &k)) {
+			*ip = slot_ip(s, p, k);
 			return true;
 		}
 	}
