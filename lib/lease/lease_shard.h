@@ -33,9 +33,10 @@
  * Time is the caller's monotonic seconds ("now"); the journal converts to
  * wall-clock time (lease_journal.h).
  *
- * Cost: every call is O(1) expected (open addressing, linear probing at most
- * 75% full, backward-shift deletion, no tombstones) except the search for a
- * free address, which reads at most pool_size / (64 * n_shards) bitmap words
+ * Cost: the table is O(1) expected (open addressing, linear probing at most
+ * 75% full, backward-shift deletion, no tombstones); finding the pool of an
+ * address walks the configured subnets and pools (a handful); the search
+ * for a free address reads at most pool_size / (64 * n_shards) bitmap words
  * per pool of the subnet. Nothing allocates after create.
  */
 #ifndef DPXE_LEASE_SHARD_H
