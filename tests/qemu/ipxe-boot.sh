@@ -38,8 +38,12 @@ skip() { echo "SKIP: $*"; exit 77; }
 fail() { log "FAIL: $*"; FAILED=1; }
 die()  { log "ERROR: $*"; exit 1; }
 
-[[ $# -eq 1 ]] || die "usage: $0 PATH/TO/dpxe"
+[[ $# -eq 1 || $# -eq 2 ]] || die "usage: $0 PATH/TO/dpxe [PATH/TO/libbootfile.so]"
 DPXE=$(readlink -f "$1")
+# With a bootfile provider module, the same boot runs through the WDS
+# provider chain: the rules answer from the provider, not the built-in path.
+PROVIDER_SO=${2:+$(readlink -f "$2")}
+[[ -z $PROVIDER_SO || -r $PROVIDER_SO ]] || die "not readable: $2"
 [[ -x $DPXE ]] || die "not executable: $1"
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CONFIG=$SRC/tests/data/qemu/proxy.yaml
@@ -84,6 +88,11 @@ NS_LAN=$ID-lan
 NS_DP=$ID-dp
 NS_SRV=$ID-srv
 TMP=$(mktemp -d "/tmp/$ID.XXXXXX")
+if [[ -n $PROVIDER_SO ]]; then
+    { cat "$CONFIG"; printf '\nproviders:\n  - name: bootfile\n    module: %s\n' "$PROVIDER_SO"; } \
+        >"$TMP/provider.yaml"
+    CONFIG=$TMP/provider.yaml
+fi
 RAND=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 PIDS=()
 FAILED=0
@@ -376,6 +385,18 @@ kill_pid "$DNSMASQ_PID"
 # ---- assertions
 offers=
 [[ ! -s $TMP/stats.json ]] || offers=$(stats_offers)
+if [[ -n $PROVIDER_SO ]]; then
+    # every reply must have come from the provider chain
+    # "total" comes first in the JSON, so the first match is the total
+    preplies=$(grep -o '"provider_replies": [0-9]*' "$TMP/stats.json" | head -1 | grep -o '[0-9]*$')
+    if [[ -z $preplies || $preplies -lt 1 ]]; then
+        fail "no provider_replies in dpxe's --stats-json: the bootfile provider did not answer"
+    else
+        log "dpxe stats: provider_replies = $preplies (bootfile provider)"
+    fi
+    # replies.* counts the built-in path's replies; the chain's are these
+    offers=$preplies
+fi
 if [[ -z $offers ]]; then
     fail "no replies.OFFER in dpxe's --stats-json ($TMP/stats.json)"
 elif ((offers < 1 || offers < BIOS_OK + UEFI_OK)); then
