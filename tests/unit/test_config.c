@@ -644,14 +644,17 @@ test_dhcp_yaml(void **state)
 
 	assert_int_equal(cfg->providers_count, 2);
 	p = &cfg->providers[0];
-	assert_string_equal(p->module, "providers/bootfile/libbootfile.so");
+	assert_string_equal(p->name, "gate");
+	assert_string_equal(p->module, "build/providers/filter/libfilter.so");
 	assert_true(p->critical);
 	assert_int_equal(p->settings_count, 2);
-	assert_string_equal(p->settings[0].key, "root");
-	assert_string_equal(p->settings[0].value, "/srv/tftp");
-	assert_string_equal(p->settings[1].key, "cache_seconds");
-	assert_string_equal(p->settings[1].value, "60");
-	assert_false(cfg->providers[1].critical);
+	assert_string_equal(p->settings[0].key, "policy");
+	assert_string_equal(p->settings[0].value, "allow");
+	assert_string_equal(p->settings[1].key, "deny_macs");
+	assert_string_equal(p->settings[1].value, "52:54:00:de:ad:*");
+	assert_string_equal(cfg->providers[1].module,
+			    "build/providers/bootfile/libbootfile.so");
+	assert_true(cfg->providers[1].critical);
 	assert_int_equal(cfg->providers[1].settings_count, 0);
 	assert_int_equal(cfg->log.level, DPXE_CONFIG_LOG_NOTICE);
 	dpxe_config_free(cfg);
