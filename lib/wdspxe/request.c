@@ -530,8 +530,14 @@ turn_end(struct dpxe_wds_worker *ww, struct wds_req *r)
 
 	__atomic_store_n(&r->gen, next_gen(r->gen), __ATOMIC_SEQ_CST);
 	for (unsigned int k = 0; k < DPXE_WDS_PKTS_PER_REQ; k++) {
-		struct wds_pkt_tag *t = __atomic_exchange_n(&r->pkts[k], NULL,
-							    __ATOMIC_SEQ_CST);
+		struct wds_pkt_tag *t;
+
+		/* most slots are empty: a plain load first, the locked exchange
+		 * only for a slot that holds something (an exchange per slot
+		 * cost more than the whole built-in reply) */
+		if (__atomic_load_n(&r->pkts[k], __ATOMIC_ACQUIRE) == NULL)
+			continue;
+		t = __atomic_exchange_n(&r->pkts[k], NULL, __ATOMIC_SEQ_CST);
 
 		if (t != NULL && tag_release(t, h)) {
 			rte_pktmbuf_free(t->m);
