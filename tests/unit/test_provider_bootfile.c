@@ -13,43 +13,11 @@
 
 #include "boot/proxy_reply.h"
 #include "config/config.h"
-#include "test_packets.h"
+#include "test_requests.h"
 
 #define SERVER_IP 0x0a4d0001u /* 10.77.0.1, the config's one server port */
 #define OTHER_IP 0x0a4e0001u  /* 10.78.0.1, a second local address */
 
-static const char yaml[] =
-	"server:\n"
-	"  name: dpxe-test\n"
-	"  ports: [{ip: 10.77.0.1, prefix: 24}]\n"
-	"dataplane:\n"
-	"  ports: [{name: p, devargs: net_null0}]\n"
-	"boot:\n"
-	"  tftp_server: 10.77.0.2\n"
-	"  rules:\n"
-	"    - name: ipxe\n"
-	"      match: {ipxe: true}\n"
-	"      url: http://10.77.0.1/boot.ipxe\n"
-	"    - name: http\n"
-	"      match: {arch: [16, 19]}\n"
-	"      url: http://10.77.0.1/shimx64.efi\n"
-	"    - name: arm\n"
-	"      match: {arch: [11]}\n"
-	"      boot_server: true\n"
-	"      menu_prompt: Pick\n"
-	"      menu: [{type: 0x8001, text: Install}, {type: 0, text: Local}]\n"
-	"    - name: uefi\n"
-	"      match: {arch: [7, 9]}\n"
-	"      boot_file: ipxe.efi\n"
-	"      tftp_server: 10.77.0.9\n"
-	"    - name: relay\n"
-	"      match: {relay: 10.9.0.0/16}\n"
-	"      boot_file: relayed.kpxe\n"
-	"    - name: bios\n"
-	"      match: {arch: [0]}\n"
-	"      boot_file: undionly.kpxe\n"
-	"hosts:\n"
-	"  - {mac: \"52:54:00:00:00:07\", boot_file: special.kpxe}\n";
 
 static const char other_yaml[] =
 	"server: {ports: [{ip: 10.77.0.1, prefix: 24}]}\n"
@@ -64,16 +32,7 @@ static const char no_rules_yaml[] =
 static char cfg_path[64], other_path[64], no_rules_path[64];
 static struct dpxe_config *cfg; /* the reference's copy of cfg_path */
 static struct tpkt pkt;
-static uint32_t rng = 2463534242u;
 
-static uint32_t
-rnd(uint32_t n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng % n;
-}
 
 static void
 write_temp(char *path, size_t cap, const char *text)
@@ -93,7 +52,7 @@ setup(void **state)
 	struct dpxe_config_error err;
 
 	(void)state;
-	write_temp(cfg_path, sizeof(cfg_path), yaml);
+	write_temp(cfg_path, sizeof(cfg_path), treq_yaml);
 	write_temp(other_path, sizeof(other_path), other_yaml);
 	write_temp(no_rules_path, sizeof(no_rules_path), no_rules_yaml);
 	if (dpxe_config_load(cfg_path, &cfg, &err) != 0) {
@@ -159,69 +118,6 @@ check_one(const uint8_t *req_pkt, size_t len, uint32_t local_ip, uint16_t port)
 	return 1;
 }
 
-/* One generated request of a random kind; returns the port it goes to. */
-static uint16_t
-make_request(uint32_t server_ip)
-{
-	static const uint16_t arches[] = { 0, 6, 7, 9, 11, 16, 19, 27 };
-	static const uint8_t types[] = { DPXE_DHCPDISCOVER, DPXE_DHCPDISCOVER, DPXE_DHCPDISCOVER,
-					 DPXE_DHCPREQUEST, DPXE_DHCPINFORM };
-	uint16_t arch = arches[rnd(8)], port = rnd(6) ? 67 : 4011;
-	uint8_t type = types[rnd(5)], a[2], uuid[17] = { 0 }, mac[6] = { 0x52, 0x54, 0, 0, 0 };
-	char vc[48];
-
-	tpkt_dhcp_init(&pkt, type);
-	mac[5] = (uint8_t)rnd(12); /* sometimes the host 52:54:00:00:00:07 */
-	memcpy(pkt.buf + DPXE_BOOTP_CHADDR, mac, 6);
-	dpxe_store_be32(pkt.buf + DPXE_BOOTP_XID, rnd(0xffffffff));
-	dpxe_store_be16(pkt.buf + DPXE_BOOTP_FLAGS, rnd(2) ? DPXE_BOOTP_FLAG_BROADCAST : 0);
-	if (rnd(5) == 0) {
-		dpxe_store_be32(pkt.buf + DPXE_BOOTP_GIADDR, 0x0a090001);
-		tpkt_opt(&pkt, DPXE_OPT_RELAY_AGENT_INFO, "\x01\x03"
-							  "abc",
-			 5);
-	}
-	switch (rnd(4)) {
-	case 0:
-		snprintf(vc, sizeof(vc), "PXEClient:Arch:%05u:UNDI:003016", arch);
-		break;
-	case 1:
-		snprintf(vc, sizeof(vc), "HTTPClient:Arch:%05u:UNDI:003000", arch);
-		break;
-	case 2:
-		snprintf(vc, sizeof(vc), "PXEClient");
-		break;
-	default:
-		snprintf(vc, sizeof(vc), rnd(4) ? "PXEClient:Arch:%05u" : "MSFT 5.0", arch);
-	}
-	tpkt_opt_str(&pkt, DPXE_OPT_VENDOR_CLASS, vc);
-	if (rnd(3)) {
-		dpxe_store_be16(a, arch);
-		tpkt_opt(&pkt, DPXE_OPT_CLIENT_ARCH, a, 2);
-	}
-	if (rnd(3) == 0)
-		tpkt_opt_str(&pkt, DPXE_OPT_USER_CLASS, "iPXE");
-	if (rnd(3)) {
-		for (int i = 0; i < 17; i++)
-			uuid[i] = (uint8_t)(i ? rnd(256) : 0);
-		tpkt_opt(&pkt, DPXE_OPT_CLIENT_UUID, uuid, 17);
-	}
-	if (type == DPXE_DHCPREQUEST && port == 67) {
-		uint32_t sid = rnd(4) ? htonl_test(server_ip) : 0x0200000a;
-
-		tpkt_opt(&pkt, DPXE_OPT_SERVER_ID, &sid, 4);
-	}
-	if (port == 4011 && rnd(2))
-		tpkt_opt(&pkt, DPXE_OPT_VENDOR, "\x47\x04\x80\x01\x00\x00\xff", 7);
-	if (rnd(4) == 0) {
-		uint8_t m[2];
-
-		dpxe_store_be16(m, rnd(2) ? 576 : 1500);
-		tpkt_opt(&pkt, DPXE_OPT_MAX_MSG_SIZE, m, 2);
-	}
-	tpkt_end(&pkt);
-	return port;
-}
 
 static DWORD
 load_with(const char *config_setting, const char *dpxe_config)
@@ -336,10 +232,10 @@ test_same_bytes_generated(void **state)
 	assert_int_equal(err, ERROR_SUCCESS);
 	/* twice over the same stream: the second pass runs on cached templates */
 	for (int pass = 0; pass < 2; pass++) {
-		rng = 2463534242u;
+		treq_rng = 2463534242u;
 		for (int i = 0; i < 5000; i++) {
-			uint32_t ip = rnd(4) ? SERVER_IP : OTHER_IP;
-			uint16_t port = make_request(ip);
+			uint32_t ip = treq_rnd(4) ? SERVER_IP : OTHER_IP;
+			uint16_t port = treq_make(&pkt, htonl_test(ip));
 
 			answered += (unsigned int)check_one(pkt.buf, pkt.len, ip, port);
 			total++;
@@ -608,10 +504,10 @@ test_threads(void **state)
 	DWORD err;
 
 	(void)state;
-	rng = 88172645u;
+	treq_rng = 88172645u;
 	for (int k = 0; k < THREAD_REQUESTS; k++) {
-		work.ip[k] = rnd(2) ? SERVER_IP : OTHER_IP;
-		work.port[k] = make_request(work.ip[k]);
+		work.ip[k] = treq_rnd(2) ? SERVER_IP : OTHER_IP;
+		work.port[k] = treq_make(&pkt, htonl_test(work.ip[k]));
 		assert_true(pkt.len <= sizeof(work.req[k]));
 		memcpy(work.req[k], pkt.buf, pkt.len);
 		work.len[k] = pkt.len;
