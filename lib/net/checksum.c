@@ -22,9 +22,7 @@ typedef uint32_t dpxe_v4u32 __attribute__((vector_size(16)));
 uint32_t
 dpxe_csum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
-	uint64_t a0 = 0, a1 = 0;
-	uint32_t w0, w1;
-	uint16_t h;
+	uint64_t a0 = 0;
 
 	if (len >= 32) {
 		dpxe_v4u32 lo = { 0 }, hi = { 0 }, v;
@@ -39,34 +37,8 @@ dpxe_csum_add(uint32_t sum, const uint8_t *p, size_t len)
 		for (int i = 0; i < 4; i++)
 			a0 += (uint64_t)lo[i] + hi[i];
 	}
-	while (len >= 8) {
-		memcpy(&w0, p, 4);
-		memcpy(&w1, p + 4, 4);
-		a0 += w0;
-		a1 += w1;
-		p += 8;
-		len -= 8;
-	}
-	if (len >= 4) {
-		memcpy(&w0, p, 4);
-		a0 += w0;
-		p += 4;
-		len -= 4;
-	}
-	if (len >= 2) {
-		memcpy(&h, p, 2);
-		a1 += h;
-		p += 2;
-		len -= 2;
-	}
-	if (len) {
-		/* the odd last byte is the high half of a big-endian word */
-		uint8_t last[2] = { p[0], 0 };
-
-		memcpy(&h, last, 2);
-		a1 += h;
-	}
-	return dpxe_csum_native_add(sum, a0 + a1);
+	/* the tail (and buffers too short for SIMD): the short sum */
+	return dpxe_csum_add_short(dpxe_csum_native_add(sum, a0), p, len);
 }
 
 uint16_t
