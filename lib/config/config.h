@@ -292,6 +292,13 @@ void dpxe_config_free(struct dpxe_config *cfg);
  */
 void dpxe_config_print(FILE *f, const struct dpxe_config *cfg);
 
+/**
+ * Write s as a YAML double-quoted scalar, escaping '"', '\\' and control
+ * bytes: valid YAML whatever the bytes. For code that writes parts of a
+ * configuration file (the provider registry).
+ */
+void dpxe_config_print_quoted(FILE *f, const char *s);
+
 /** Name of a mode / spreading / log level as written in the YAML. */
 const char *dpxe_config_mode_name(enum dpxe_config_mode mode);
 const char *dpxe_config_spreading_name(enum dpxe_config_spreading s);

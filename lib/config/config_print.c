@@ -42,8 +42,8 @@ dpxe_config_log_level_name(enum dpxe_config_log_level level)
 }
 
 /* Strings always double-quoted: no YAML type guessing on the way back. */
-static void
-put_str(FILE *f, const char *s)
+void
+dpxe_config_print_quoted(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s != '\0'; s++) {
@@ -65,7 +65,7 @@ put_key_str(FILE *f, const char *indent, const char *key, const char *s)
 	if (s == NULL)
 		return;
 	fprintf(f, "%s%s: ", indent, key);
-	put_str(f, s);
+	dpxe_config_print_quoted(f, s);
 	fputc('\n', f);
 }
 
@@ -275,9 +275,9 @@ print_providers(FILE *f, const struct dpxe_config *cfg)
 				p->settings_count == 0 ? " {}" : "");
 		for (uint32_t j = 0; j < p->settings_count; j++) {
 			fprintf(f, "      ");
-			put_str(f, p->settings[j].key);
+			dpxe_config_print_quoted(f, p->settings[j].key);
 			fprintf(f, ": ");
-			put_str(f, p->settings[j].value);
+			dpxe_config_print_quoted(f, p->settings[j].value);
 			fputc('\n', f);
 		}
 	}

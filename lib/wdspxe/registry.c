@@ -198,41 +198,23 @@ find(const char *name)
 
 /* ---- write-back ---- */
 
-/* A YAML double-quoted scalar: always valid, whatever the bytes. */
-static void
-put_q(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void
 print_block(FILE *f)
 {
 	fprintf(f, "providers:%s\n", reg_n == 0 ? " []" : "");
 	for (unsigned int i = 0; i < reg_n; i++) {
 		fprintf(f, "  - name: ");
-		put_q(f, reg[i].name);
+		dpxe_config_print_quoted(f, reg[i].name);
 		fprintf(f, "\n    module: ");
-		put_q(f, reg[i].module);
+		dpxe_config_print_quoted(f, reg[i].module);
 		fprintf(f, "\n    critical: %s\n", reg[i].critical ? "true" : "false");
 		if (reg[i].settings_count)
 			fprintf(f, "    settings:\n");
 		for (uint32_t j = 0; j < reg[i].settings_count; j++) {
 			fprintf(f, "      ");
-			put_q(f, reg[i].settings[j].key);
+			dpxe_config_print_quoted(f, reg[i].settings[j].key);
 			fprintf(f, ": ");
-			put_q(f, reg[i].settings[j].value);
+			dpxe_config_print_quoted(f, reg[i].settings[j].value);
 			fputc('\n', f);
 		}
 	}
