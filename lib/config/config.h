@@ -226,6 +226,17 @@ struct dpxe_config_provider {
 	uint32_t settings_count;
 };
 
+/** leases: the lease store of full DHCP mode (server.mode: dhcp). */
+struct dpxe_config_leases {
+	/** The append-only lease journal (lease_journal.h); NULL: leases
+	 *  live in memory only and a restart forgets them. */
+	char *journal;
+	uint32_t capacity;     /**< client entries per worker shard, default 65536 */
+	uint32_t offer_time;   /**< s an offered address is held, default 60 */
+	uint32_t decline_time; /**< s a declined address is quarantined, default 600 */
+	uint32_t flush_ms;     /**< journal batch interval (ms), 1..10000, default 50 */
+};
+
 struct dpxe_config_log {
 	enum dpxe_config_log_level level;
 	char *file;          /**< NULL: stderr */
@@ -242,6 +253,7 @@ struct dpxe_config {
 	uint32_t subnets_count;
 	struct dpxe_config_provider *providers; /**< the provider chain, in order */
 	uint32_t providers_count;
+	struct dpxe_config_leases leases; /**< defaults filled in any mode */
 	struct dpxe_config_log log;
 };
 

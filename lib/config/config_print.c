@@ -283,6 +283,24 @@ print_providers(FILE *f, const struct dpxe_config *cfg)
 	}
 }
 
+/* Only in dhcp mode: proxy mode refuses the section. */
+static void
+print_leases(FILE *f, const struct dpxe_config *cfg)
+{
+	const struct dpxe_config_leases *l = &cfg->leases;
+
+	if (cfg->server.mode != DPXE_CONFIG_MODE_DHCP)
+		return;
+	fprintf(f, "leases:\n");
+	if (l->journal != NULL)
+		put_key_str(f, "  ", "journal", l->journal);
+	else
+		fprintf(f, "  # journal: not set, leases live in memory only\n");
+	fprintf(f, "  capacity: %u\n  offer_time: %u\n  decline_time: %u\n"
+			"  flush_ms: %u\n", l->capacity, l->offer_time,
+			l->decline_time, l->flush_ms);
+}
+
 void
 dpxe_config_print(FILE *f, const struct dpxe_config *cfg)
 {
@@ -293,6 +311,7 @@ dpxe_config_print(FILE *f, const struct dpxe_config *cfg)
 	print_hosts(f, cfg);
 	print_subnets(f, cfg);
 	print_providers(f, cfg);
+	print_leases(f, cfg);
 	fprintf(f, "log:\n  level: %s\n",
 			dpxe_config_log_level_name(cfg->log.level));
 	put_key_str(f, "  ", "file", cfg->log.file);

@@ -765,6 +765,79 @@ resolve_providers(struct resolve *r)
 	return 0;
 }
 
+/* ---- full DHCP mode as a whole ---- */
+
+/*
+ * A client on a port's own link asks from giaddr 0 and gets an address from
+ * the subnet holding the port's ip; a port none of the subnets holds can
+ * only serve relayed clients, which is fine when some subnet is there for
+ * them (one holding no port's address), and a mistake otherwise.
+ */
+static int
+resolve_dhcp_ports(struct resolve *r)
+{
+	struct dpxe_config *cfg = r->cfg;
+	bool relayed = false;
+
+	for (uint32_t j = 0; j < cfg->subnets_count; j++) {
+		bool attached = false;
+
+		for (uint32_t i = 0; i < cfg->server.ports_count; i++)
+			attached |= in_net(cfg->server.ports[i].ip,
+					cfg->subnets[j].net.addr,
+					cfg->subnets[j].net.mask);
+		relayed |= !attached;
+	}
+	for (uint32_t i = 0; i < cfg->server.ports_count; i++) {
+		const struct dpxe_config_server_port *p = &cfg->server.ports[i];
+		bool inside = false;
+
+		for (uint32_t j = 0; j < cfg->subnets_count; j++)
+			inside |= in_net(p->ip, cfg->subnets[j].net.addr,
+					cfg->subnets[j].net.mask);
+		if (inside || relayed)
+			continue;
+		PATH(r->path, "server.ports[%u].ip", i);
+		return dpxe_config_fail_at(r->ctx, r->path, "%s is in none of "
+				"the subnets: clients on this port would get no "
+				"address (add a subnet holding it, or subnets "
+				"for the relays that send to it)", p->ip_text);
+	}
+	return 0;
+}
+
+static int
+resolve_leases(struct resolve *r)
+{
+	struct dpxe_config *cfg = r->cfg;
+	struct dpxe_config_leases *l = &cfg->leases;
+
+	if (cfg->server.mode != DPXE_CONFIG_MODE_DHCP &&
+	    dpxe_config_has(r->ctx, "leases"))
+		return dpxe_config_fail_at(r->ctx, "leases", "leases are only "
+				"used with server.mode: dhcp (set it, or remove "
+				"this section)");
+	if (l->capacity == 0)
+		l->capacity = 65536;
+	if (l->offer_time == 0)
+		l->offer_time = 60;
+	if (l->decline_time == 0)
+		l->decline_time = 600;
+	if (l->flush_ms == 0)
+		l->flush_ms = 50;
+	if (cfg->server.mode != DPXE_CONFIG_MODE_DHCP)
+		return 0;
+	/* The provider chain answers in proxy mode only so far: a provider
+	 * has no say over addresses, and the built-in DHCP server does not
+	 * hand requests to it. Refused here rather than ignored at run time. */
+	if (cfg->providers_count > 0)
+		return dpxe_config_fail_at(r->ctx, "providers", "providers "
+				"with server.mode dhcp: not supported yet (remove "
+				"them: boot.rules give the boot information in "
+				"dhcp mode)");
+	return resolve_dhcp_ports(r);
+}
+
 int
 dpxe_config_resolve(struct dpxe_config_ctx *ctx, struct dpxe_config *cfg)
 {
@@ -784,6 +857,8 @@ dpxe_config_resolve(struct dpxe_config_ctx *ctx, struct dpxe_config *cfg)
 		rc = resolve_hosts(&r);
 	if (rc == 0)
 		rc = resolve_providers(&r);
+	if (rc == 0)
+		rc = resolve_leases(&r);
 	if (rc == 0 && cfg->log.level == 0)
 		cfg->log.level = DPXE_CONFIG_LOG_INFO;
 	return rc;

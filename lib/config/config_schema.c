@@ -289,6 +289,22 @@ static const cyaml_schema_value_t provider_entry = {
 			struct dpxe_config_provider, provider_fields),
 };
 
+/* ---- leases ---- */
+
+static const cyaml_schema_field_t leases_fields[] = {
+	CYAML_FIELD_STRING_PTR("journal", OPT,
+			struct dpxe_config_leases, journal, 1, 4095),
+	CYAML_FIELD_UINT("capacity", OPT,
+			struct dpxe_config_leases, capacity),
+	CYAML_FIELD_UINT("offer_time", OPT,
+			struct dpxe_config_leases, offer_time),
+	CYAML_FIELD_UINT("decline_time", OPT,
+			struct dpxe_config_leases, decline_time),
+	CYAML_FIELD_UINT("flush_ms", OPT,
+			struct dpxe_config_leases, flush_ms),
+	CYAML_FIELD_END
+};
+
 /* ---- log ---- */
 
 static const cyaml_schema_field_t log_fields[] = {
@@ -319,6 +335,8 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_SEQUENCE("providers", SEQ_OPT,
 			struct dpxe_config, providers, &provider_entry,
 			0, CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING("leases", OPT,
+			struct dpxe_config, leases, leases_fields),
 	CYAML_FIELD_MAPPING("log", OPT,
 			struct dpxe_config, log, log_fields),
 	CYAML_FIELD_END
@@ -352,5 +370,11 @@ const struct dpxe_config_range dpxe_config_ranges[] = {
 	{ "subnets[].lease_time", 60, 0xfffffffe, "a lease time in seconds" },
 	{ "subnets[].renew_time", 1, 0xfffffffe, "a time in seconds" },
 	{ "subnets[].rebind_time", 1, 0xfffffffe, "a time in seconds" },
+	/* Zero means "not given": the resolve pass fills the default. A
+	 * shard's table holds at most 2^31 slots at 75% (lease_shard.c). */
+	{ "leases.capacity", 16, 16777216, "a number of clients" },
+	{ "leases.offer_time", 1, 86400, "a time in seconds" },
+	{ "leases.decline_time", 1, 31536000, "a time in seconds" },
+	{ "leases.flush_ms", 1, 10000, "an interval in ms" },
 	{ NULL, 0, 0, NULL },
 };

@@ -71,7 +71,7 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown_section", S D R "x: 1\n", NULL, 10, 1, "x",
 	  { "unknown section \"x\"",
 	    "expected one of: server, dataplane, boot, hosts, subnets, "
-	    "providers, log" } },
+	    "providers, leases, log" } },
 	{ "unknown_field", "server:\n  prot: 1\n  ports: []\n" D R, NULL,
 	  2, 3, "server.prot",
 	  { "unknown field \"prot\" (expected one of: mode, name, ports)" } },
@@ -386,6 +386,41 @@ static const struct bad_case bad_cases[] = {
 	  "    module: m.so\n    settings: {k: 1, k: 2}\n", NULL, 13, 22,
 	  "providers[0].settings", { "duplicate setting \"k\"" } },
 
+	/* ---- leases (lines 10-11 after SD D SUB) ---- */
+	{ "leases_flush_zero", SD D SUB "leases:\n  flush_ms: 0\n", NULL, 11,
+	  13, "leases.flush_ms",
+	  { "expected an interval in ms from 1 to 10000, got 0" } },
+	{ "leases_flush_too_long", SD D SUB "leases:\n  flush_ms: 10001\n",
+	  NULL, 11, 13, "leases.flush_ms",
+	  { "expected an interval in ms from 1 to 10000, got 10001" } },
+	{ "leases_capacity_small", SD D SUB "leases:\n  capacity: 8\n", NULL,
+	  11, 13, "leases.capacity",
+	  { "expected a number of clients from 16 to 16777216, got 8" } },
+	{ "leases_offer_text", SD D SUB "leases: {offer_time: soon}\n", NULL,
+	  10, 22, "leases.offer_time",
+	  { "expected a time in seconds from 1 to 86400", "\"soon\"" } },
+	{ "leases_decline_negative", SD D SUB "leases:\n  decline_time: -5\n",
+	  NULL, 11, 17, "leases.decline_time",
+	  { "expected a time in seconds from 1 to 31536000", "-5" } },
+	{ "leases_unknown_key", SD D SUB "leases:\n  flush: 5\n", NULL, 11, 3,
+	  "leases.flush",
+	  { "unknown field \"flush\" (expected one of: journal, capacity, "
+	    "offer_time, decline_time, flush_ms)" } },
+	{ "leases_journal_list", SD D SUB "leases:\n  journal: [a]\n", NULL,
+	  11, 12, "leases.journal", { "got a list" } },
+	{ "leases_in_proxy_mode", S D R "leases:\n  capacity: 100\n", NULL,
+	  11, 3, "leases", { "only used with server.mode: dhcp" } },
+	{ "dhcp_with_providers", SD D SUB "providers:\n"
+	  "  - {name: a, module: m.so}\n", NULL, 11, 3, "providers",
+	  { "providers with server.mode dhcp: not supported yet" } },
+	{ "dhcp_port_in_no_subnet", "server:\n  mode: dhcp\n  ports:\n"
+	  "    - {ip: 192.0.2.1, prefix: 24}\n"
+	  "    - {ip: 198.51.100.1, prefix: 24}\n"
+	  "dataplane:\n  ports:\n    - {name: p0, devargs: net_null0}\n"
+	  "    - {name: p1, devargs: net_null1}\n" SUB, NULL, 5, 12,
+	  "server.ports[1].ip",
+	  { "198.51.100.1 is in none of the subnets" } },
+
 	/* ---- files in tests/data/config/ ---- */
 	{ "file_bad_burst", NULL, "tests/data/config/bad-burst.yaml", 14,
 	  10, "dataplane.burst",
@@ -589,7 +624,6 @@ test_dhcp_yaml(void **state)
 	struct dpxe_config *cfg = load_ok("config/dhcp.yaml");
 	const struct dpxe_config_subnet *s;
 	const struct dpxe_config_boot_rule *r;
-	const struct dpxe_config_provider *p;
 	static const uint8_t mac0[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 	static const uint8_t host0[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
 
@@ -642,6 +676,40 @@ test_dhcp_yaml(void **state)
 	assert_int_equal(s->renew_time, 43200);
 	assert_int_equal(s->rebind_time, 75600);
 
+	/* the provider chain is shown commented out: proxy mode only */
+	assert_int_equal(cfg->providers_count, 0);
+	assert_string_equal(cfg->leases.journal,
+			    "/var/lib/dpxe/leases.journal");
+	assert_int_equal(cfg->leases.capacity, 65536);
+	assert_int_equal(cfg->leases.offer_time, 60);
+	assert_int_equal(cfg->leases.decline_time, 600);
+	assert_int_equal(cfg->leases.flush_ms, 50);
+	assert_int_equal(cfg->log.level, DPXE_CONFIG_LOG_NOTICE);
+	dpxe_config_free(cfg);
+}
+
+/* The provider chain as config/dhcp.yaml shows it (commented out there,
+ * since dhcp mode refuses providers), loaded in proxy mode. */
+static void
+test_provider_chain(void **state)
+{
+	static const char yaml[] = S D R
+		"providers:\n"
+		"  - name: gate\n"
+		"    module: build/providers/filter/libfilter.so\n"
+		"    critical: true\n"
+		"    settings:\n"
+		"      policy: allow\n"
+		"      deny_macs: \"52:54:00:de:ad:*\"\n"
+		"  - name: bootfile\n"
+		"    module: build/providers/bootfile/libbootfile.so\n";
+	const struct dpxe_config_provider *p;
+	struct dpxe_config_error e;
+	struct dpxe_config *cfg;
+
+	(void)state;
+	if (dpxe_config_parse("chain.yaml", yaml, strlen(yaml), &cfg, &e) != 0)
+		fail_msg("%s", e.text);
 	assert_int_equal(cfg->providers_count, 2);
 	p = &cfg->providers[0];
 	assert_string_equal(p->name, "gate");
@@ -656,7 +724,38 @@ test_dhcp_yaml(void **state)
 			    "build/providers/bootfile/libbootfile.so");
 	assert_true(cfg->providers[1].critical);
 	assert_int_equal(cfg->providers[1].settings_count, 0);
-	assert_int_equal(cfg->log.level, DPXE_CONFIG_LOG_NOTICE);
+	dpxe_config_free(cfg);
+}
+
+/* leases: every key has a default, and no journal means memory only. */
+static void
+test_leases_defaults(void **state)
+{
+	static const char yaml[] = SD D SUB;
+	static const char given[] = SD D SUB "leases:\n"
+		"  journal: /tmp/x.journal\n  capacity: 16\n"
+		"  offer_time: 1\n  decline_time: 31536000\n"
+		"  flush_ms: 10000\n";
+	struct dpxe_config_error e;
+	struct dpxe_config *cfg;
+
+	(void)state;
+	if (dpxe_config_parse("leases.yaml", yaml, strlen(yaml), &cfg, &e) != 0)
+		fail_msg("%s", e.text);
+	assert_null(cfg->leases.journal);
+	assert_int_equal(cfg->leases.capacity, 65536);
+	assert_int_equal(cfg->leases.offer_time, 60);
+	assert_int_equal(cfg->leases.decline_time, 600);
+	assert_int_equal(cfg->leases.flush_ms, 50);
+	dpxe_config_free(cfg);
+	if (dpxe_config_parse("given.yaml", given, strlen(given), &cfg,
+			&e) != 0)
+		fail_msg("%s", e.text);
+	assert_string_equal(cfg->leases.journal, "/tmp/x.journal");
+	assert_int_equal(cfg->leases.capacity, 16);
+	assert_int_equal(cfg->leases.offer_time, 1);
+	assert_int_equal(cfg->leases.decline_time, 31536000);
+	assert_int_equal(cfg->leases.flush_ms, 10000);
 	dpxe_config_free(cfg);
 }
 
@@ -760,6 +859,57 @@ test_print_round_trip(void **state)
 	}
 }
 
+/* The leases section prints back, with and without a journal. */
+static void
+test_print_round_trip_leases(void **state)
+{
+	static const char *const docs[] = {
+		SD D SUB,
+		SD D SUB "leases: {journal: \"/var/lib/a b.journal\", "
+		"capacity: 1000, offer_time: 30, decline_time: 60, "
+		"flush_ms: 7}\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		struct dpxe_config *a, *b;
+		struct dpxe_config_error e;
+		char *text1 = NULL, *text2 = NULL;
+		size_t len1 = 0, len2 = 0;
+		FILE *f;
+
+		if (dpxe_config_parse("doc.yaml", docs[i], strlen(docs[i]), &a,
+				&e) != 0)
+			fail_msg("%s", e.text);
+		f = open_memstream(&text1, &len1);
+		assert_non_null(f);
+		dpxe_config_print(f, a);
+		fclose(f);
+		assert_non_null(strstr(text1, "leases:\n"));
+		if (dpxe_config_parse("printed.yaml", text1, len1, &b, &e) != 0)
+			fail_msg("printed: %s\n%s", e.text, text1);
+		assert_int_equal(a->leases.capacity, b->leases.capacity);
+		assert_int_equal(a->leases.offer_time, b->leases.offer_time);
+		assert_int_equal(a->leases.decline_time,
+				 b->leases.decline_time);
+		assert_int_equal(a->leases.flush_ms, b->leases.flush_ms);
+		if (a->leases.journal == NULL)
+			assert_null(b->leases.journal);
+		else
+			assert_string_equal(a->leases.journal,
+					    b->leases.journal);
+		f = open_memstream(&text2, &len2);
+		assert_non_null(f);
+		dpxe_config_print(f, b);
+		fclose(f);
+		assert_string_equal(text1, text2);
+		dpxe_config_free(a);
+		dpxe_config_free(b);
+		free(text1);
+		free(text2);
+	}
+}
+
 static void
 test_null_error_and_free(void **state)
 {
@@ -781,10 +931,13 @@ main(void)
 		cmocka_unit_test(test_default_yaml),
 		cmocka_unit_test(test_proxy_yaml),
 		cmocka_unit_test(test_dhcp_yaml),
+		cmocka_unit_test(test_provider_chain),
+		cmocka_unit_test(test_leases_defaults),
 		cmocka_unit_test(test_defaults_and_zeroes),
 		cmocka_unit_test(test_url_and_boot_file),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_print_round_trip),
+		cmocka_unit_test(test_print_round_trip_leases),
 		cmocka_unit_test(test_null_error_and_free),
 	};
 	size_t n_bad = sizeof(bad_cases) / sizeof(bad_cases[0]);
