@@ -11,7 +11,7 @@ build_pkgs=(meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 	libpcap-dev python3 iproute2)
 run_pkgs=(udhcpc ethtool procps)
 test_pkgs=(isc-dhcp-client tcpdump tshark dnsmasq tftp-hpa
-	qemu-system-x86 ipxe-qemu ovmf seabios python3-scapy psmisc)
+	qemu-system-x86 ipxe-qemu ovmf seabios python3-scapy psmisc isc-dhcp-relay)
 
 want=("${build_pkgs[@]}")
 case "${1:-}" in
