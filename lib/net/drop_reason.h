@@ -53,7 +53,15 @@
 	X(NO_BOOT_RULE, "no_boot_rule")                                        \
 	X(MESSAGE_TYPE_IGNORED, "message_type_ignored")                        \
 	X(NOT_FOR_US, "not_for_us")                                            \
-	X(REPLY_TOO_BIG, "reply_too_big")
+	X(REPLY_TOO_BIG, "reply_too_big")                                      \
+	/* full DHCP mode: address assignment (lib/boot/dhcp_server.c) */      \
+	X(NO_SUBNET, "no_subnet")                                              \
+	X(POOL_EXHAUSTED, "pool_exhausted")                                    \
+	X(LEASE_TABLE_FULL, "lease_table_full")                                \
+	X(LEASE_OTHER_SLICE, "lease_other_slice")                              \
+	X(LEASE_NOT_OWNER, "lease_not_owner")                                  \
+	X(LEASE_UNKNOWN, "lease_unknown")                                      \
+	X(REQUEST_NO_ADDRESS, "request_no_address")
 
 enum dpxe_drop_reason {
 #define DPXE_REASON_ENUM(name, str) DPXE_DROP_##name,
