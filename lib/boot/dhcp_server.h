@@ -18,17 +18,24 @@
  *                        server (the offer is given back)
  *   REQUEST init-reboot, renewing, rebinding -> ACK / NAK / silence as the
  *                        RFC says (rebinding/renewing for an unknown client
- *                        whose address is another shard's: silence)
+ *                        whose address is another shard's: silence); the
+ *                        ACK carries the lease, a BIND record journals it
  *   DECLINE, RELEASE  -> no reply; the lease changes and is journaled
  *   INFORM            -> ACK without yiaddr or lease times
  *   plain BOOTP       -> ignored (DPXE_DROP_MESSAGE_TYPE_IGNORED)
  *
  * The subnet is the one holding giaddr for a relayed request, else the one
- * holding the answering port's address. Boot information (file, next
- * server, option 60 PXEClient / HTTPClient, option 43, hosts[].boot_file)
- * is added to OFFER and ACK for PXE and HTTP boot clients by the same rules
- * as proxy mode (boot_select.h); other clients get an address only.
- * Option 82 is echoed when giaddr is set (RFC 3046).
+ * holding the answering port's address; a RENEWING client (unicast, maybe
+ * from behind a router without a relay) and an INFORM are placed by their
+ * ciaddr when giaddr is 0. Boot information (file, next server, option 60
+ * PXEClient / HTTPClient, option 43, hosts[].boot_file) is added to OFFER
+ * and ACK (and an INFORM's ACK) for PXE, HTTP boot and iPXE clients by the
+ * same rules as proxy mode (boot_select.h, boot_reply.h); other clients
+ * get an address only.
+ * Option 82 is echoed when giaddr is set (RFC 3046). Address options
+ * (1, 3, 6, 15, 12 from hosts[].hostname, 28 when asked) follow option
+ * 55's order. A reply that does not fit option 57 or cap is not sent
+ * (DPXE_DROP_REPLY_TOO_BIG), never cut short.
  */
 #ifndef DPXE_DHCP_SERVER_H
 #define DPXE_DHCP_SERVER_H
@@ -71,15 +78,26 @@ struct dpxe_dhcp_server_result {
  *                     4011 request is answered as in proxy mode)
  * @param now          monotonic seconds (dpxe_lease_mono_now())
  * @param wall_offset  wall-clock minus monotonic seconds, for the record
- * @param buf, cap     where the reply's UDP payload goes
+ * @param buf, cap     where the reply's UDP payload goes; never written
+ *                     past cap, nor past res->len except for a NAK (the
+ *                     ACK it replaces was built first) or a failure
  * @param res          filled in; res->journal may be true even when
  *                     nothing is sent (RELEASE, DECLINE)
  * @return DPXE_DROP_OK when res says what to do (a reply, a journal record
  *         or both); otherwise the reason nothing at all is done, for the
- *         drop counters: DPXE_DROP_NO_SUBNET, DPXE_DROP_POOL_EXHAUSTED,
- *         DPXE_DROP_NOT_FOR_US (option 54 names another server),
- *         DPXE_DROP_LEASE_OTHER_SLICE, DPXE_DROP_MESSAGE_TYPE_IGNORED,
- *         DPXE_DROP_REPLY_TOO_BIG, ...
+ *         drop counters: DPXE_DROP_NO_SUBNET (no configured subnet holds
+ *         giaddr / the port / a renewing client's ciaddr),
+ *         DPXE_DROP_POOL_EXHAUSTED, DPXE_DROP_LEASE_TABLE_FULL,
+ *         DPXE_DROP_NOT_FOR_US (option 54 names another server; a DECLINE
+ *         must name us, a RELEASE may name no one),
+ *         DPXE_DROP_LEASE_OTHER_SLICE (INIT-REBOOT / RENEWING with no record
+ *         here, address in another shard's slice), DPXE_DROP_LEASE_NOT_OWNER
+ *         (chaddr belongs to another shard: the caller did not spread),
+ *         DPXE_DROP_LEASE_UNKNOWN (RELEASE / DECLINE of no lease of ours),
+ *         DPXE_DROP_REQUEST_NO_ADDRESS (names no address to act on),
+ *         DPXE_DROP_MESSAGE_TYPE_IGNORED (plain BOOTP, a server's message,
+ *         another port), DPXE_DROP_REPLY_TOO_BIG; on port 4011 those of
+ *         dpxe_proxy_reply().
  */
 enum dpxe_drop_reason
 dpxe_dhcp_server_reply(const struct dpxe_config *cfg,
