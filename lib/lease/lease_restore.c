@@ -4,6 +4,7 @@
  * staging view (two growable hash maps), then one global pass over the
  * shards. Rules in lease_restore.h.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -480,4 +481,148 @@ dpxe_lease_reload(struct dpxe_lease_shard *const *old_shards,
 	}
 	return dpxe_lease_restore_finish(r, new_shards, n_new, mono_now,
 					 mono_now, st);
+}
+
+/* ---- reload one shard at a time ---- */
+
+/* Is ip (network order) some other client's reservation in cfg? */
+static bool
+reserved_for_other(const struct dpxe_config *cfg, uint32_t ip,
+		   const uint8_t mac[6])
+{
+	uint32_t h = ntohl(ip);
+
+	for (uint32_t i = 0; i < cfg->hosts_count; i++)
+		if (cfg->hosts[i].ip == h &&
+		    memcmp(cfg->hosts[i].mac, mac, 6) != 0)
+			return true;
+	return false;
+}
+
+static void
+reload_bind(struct dpxe_lease_shard *const *ns, unsigned int i,
+	    const struct dpxe_config *cfg, const struct dpxe_lease *old,
+	    dpxe_lease_handoff_fn handoff, void *arg,
+	    struct dpxe_lease_restore_stats *st)
+{
+	struct dpxe_lease_shard *o = ns[i];
+	struct dpxe_lease l = *old;
+	uint32_t rip;
+	int sn, slice;
+
+	l.flags = 0;
+	if (dpxe_lease_shard_count(o) >= dpxe_lease_shard_capacity(o)) {
+		st->table_full++;
+		return;
+	}
+	if (dpxe_lease_shard_reservation(o, l.mac, &rip)) {
+		if (rip != l.ip) {
+			st->reservation++;
+			return;
+		}
+		sn = dpxe_lease_shard_subnet_of(o, l.ip);
+		if (sn < 0) {
+			st->not_in_pool++;
+			return;
+		}
+		l.flags = DPXE_LEASE_F_RESERVED;
+	} else {
+		sn = dpxe_lease_shard_pool_subnet(o, l.ip);
+		if (sn < 0) {
+			st->not_in_pool++;
+			return;
+		}
+		slice = dpxe_lease_shard_slice_of(o, l.ip);
+		if ((unsigned int)slice == i) {
+			if (dpxe_lease_shard_mark(o, l.ip) != 0) {
+				st->reservation++; /* another's reservation */
+				return;
+			}
+		} else {
+			if (reserved_for_other(cfg, l.ip, l.mac)) {
+				st->reservation++;
+				return;
+			}
+			if (handoff(arg, (unsigned int)slice, l.ip, 0) != 0) {
+				st->table_full++;
+				return;
+			}
+			l.flags = DPXE_LEASE_F_FOREIGN;
+			st->foreign++;
+		}
+	}
+	l.subnet = (uint16_t)sn;
+	/* the count was checked above: this cannot fail */
+	if (dpxe_lease_shard_put(o, &l) != 0) {
+		st->table_full++;
+		return;
+	}
+	st->restored++;
+}
+
+int
+dpxe_lease_reload_shard(const struct dpxe_lease_shard *old,
+			struct dpxe_lease_shard *const *new_shards,
+			unsigned int n, const struct dpxe_config *cfg,
+			int64_t mono_now, dpxe_lease_handoff_fn handoff,
+			void *arg, struct dpxe_lease_restore_stats *st)
+{
+	struct dpxe_lease_restore_stats local;
+	unsigned int i = dpxe_lease_shard_index(old);
+	struct dpxe_lease l;
+	uint32_t cursor = 0, ip;
+	int64_t until;
+
+	if (st == NULL)
+		st = &local;
+	memset(st, 0, sizeof(*st));
+	if (dpxe_lease_shard_n(old) != n || new_shards[i] == NULL ||
+	    dpxe_lease_shard_n(new_shards[i]) != n ||
+	    dpxe_lease_shard_index(new_shards[i]) != i)
+		return -EINVAL;
+	while (dpxe_lease_shard_next(old, &cursor, &l)) {
+		if (l.state != DPXE_LEASE_BOUND)
+			continue;
+		st->records++;
+		if (l.expiry <= mono_now) {
+			st->expired++;
+			continue;
+		}
+		reload_bind(new_shards, i, cfg, &l, handoff, arg, st);
+	}
+	/* the quarantine comes out in expiry order, as it must go in */
+	cursor = 0;
+	while (dpxe_lease_shard_quarantine_next(old, &cursor, &ip, &until)) {
+		int slice = dpxe_lease_shard_slice_of(new_shards[i], ip);
+
+		st->records++;
+		if (until <= mono_now) {
+			st->expired++;
+		} else if (slice < 0) {
+			st->not_in_pool++;
+		} else if ((unsigned int)slice != i) {
+			if (handoff(arg, (unsigned int)slice, ip, until) == 0)
+				st->quarantined++;
+		} else if (dpxe_lease_shard_mark(new_shards[i], ip) != 0) {
+			st->reservation++;
+		} else {
+			dpxe_lease_shard_quarantine(new_shards[i], ip, until);
+			st->quarantined++;
+		}
+	}
+	return 0;
+}
+
+int
+dpxe_lease_shard_adopt(struct dpxe_lease_shard *s, uint32_t ip, int64_t until)
+{
+	int rc = dpxe_lease_shard_mark(s, ip);
+
+	if (rc < 0)
+		return -EINVAL;
+	if (rc > 0)
+		return -EEXIST;
+	if (until > 0)
+		dpxe_lease_shard_quarantine(s, ip, until);
+	return 0;
 }

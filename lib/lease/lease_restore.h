@@ -118,4 +118,45 @@ int dpxe_lease_reload(struct dpxe_lease_shard *const *old_shards,
 		      unsigned int n_new, int64_t mono_now,
 		      struct dpxe_lease_restore_stats *st);
 
+/**
+ * Hand-off of one address to the shard whose slice holds it, from
+ * dpxe_lease_reload_shard(): the caller queues it for that shard's owner,
+ * which applies it with dpxe_lease_shard_adopt() before it hands out
+ * anything from its new shard.
+ * @param slice  the shard to mark ip in (!= the shard being reloaded)
+ * @param until  0: a lease holds ip; else the end of its quarantine
+ * @return 0, or non-zero when it cannot be queued: the lease is then
+ *         dropped rather than risk the address being handed out twice.
+ */
+typedef int (*dpxe_lease_handoff_fn)(void *arg, unsigned int slice,
+				     uint32_t ip, int64_t until);
+
+/**
+ * Config reload of one shard, by its own worker, while the other workers
+ * may be doing the same with theirs: move the BOUND leases and the
+ * quarantine of `old` (index i of n) into new_shards[i], by the rules of
+ * dpxe_lease_reload(). Writes no shard but new_shards[i]; reads the others
+ * only for what is fixed at create (pools, reservations). An address that
+ * lies in another shard's slice under the new configuration goes to
+ * handoff() instead of being marked there.
+ *
+ * @param cfg  the configuration new_shards were made from (for "is this
+ *             address reserved for another client" across slices).
+ * @return 0; -EINVAL when old and new_shards do not have the same n.
+ */
+int dpxe_lease_reload_shard(const struct dpxe_lease_shard *old,
+			    struct dpxe_lease_shard *const *new_shards,
+			    unsigned int n, const struct dpxe_config *cfg,
+			    int64_t mono_now, dpxe_lease_handoff_fn handoff,
+			    void *arg, struct dpxe_lease_restore_stats *st);
+
+/**
+ * Apply a hand-off of dpxe_lease_reload_shard() to the shard whose slice
+ * holds ip: mark it used and, when until > 0, quarantine it until then.
+ * @return 0; -EINVAL (ip not in this shard's slice); -EEXIST (already
+ *         used: a reservation, or a conflict; nothing changed).
+ */
+int dpxe_lease_shard_adopt(struct dpxe_lease_shard *s, uint32_t ip,
+			   int64_t until);
+
 #endif /* DPXE_LEASE_RESTORE_H */
