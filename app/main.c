@@ -39,7 +39,10 @@ usage(FILE *f, const char *prog)
 		"      --duration MS      stop after MS ms\n"
 		"  -h, --help             this text\n"
 		"\n"
-		"FILE (or --check-config=FILE) is the same as -c FILE.\n",
+		"FILE (or --check-config=FILE) is the same as -c FILE.\n"
+		"Signals: SIGUSR1 prints the stats, SIGHUP reloads FILE (a bad\n"
+		"or not-live-appliable file is refused and logged, the running\n"
+		"configuration keeps serving), SIGINT/SIGTERM stop.\n",
 		prog, prog);
 }
 

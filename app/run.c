@@ -27,6 +27,8 @@ on_signal(int sig)
 		return;
 	if (sig == SIGUSR1)
 		dpxe_dataplane_request_stats(running);
+	else if (sig == SIGHUP)
+		dpxe_dataplane_request_reload(running);
 	else
 		dpxe_dataplane_stop(running);
 }
@@ -42,6 +44,7 @@ install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 static int
@@ -113,7 +116,7 @@ dpxe_run(int eal_argc, char **eal_argv, const struct dpxe_run_opts *opts)
 	install_signals();
 	rte_log(RTE_LOG_NOTICE, RTE_LOGTYPE_USER1,
 		"dpxe: serving %s with %u worker(s); SIGUSR1 prints stats, "
-		"SIGINT stops\n", opts->config_file,
+		"SIGHUP reloads the file, SIGINT stops\n", opts->config_file,
 		dpxe_dataplane_workers(running));
 	dpxe_dataplane_run(running);
 

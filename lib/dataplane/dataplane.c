@@ -155,6 +155,64 @@ setup_providers(struct dpxe_dataplane *dp, char *err, size_t err_len)
 	return 0;
 }
 
+/*
+ * The first generation (reload.c) and what serving it needs: the RCU
+ * variable the workers report to, and in dhcp mode the lease shards, the
+ * journal's restore (before any worker runs) and the rings to the service.
+ */
+static int
+setup_generation(struct dpxe_dataplane *dp, char *err, size_t err_len)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(dp->n_workers);
+	char name[RTE_RING_NAMESIZE];
+	struct dpxe_gen *g;
+
+	dp->qsv = rte_zmalloc("dpxe_qsbr", sz, RTE_CACHE_LINE_SIZE);
+	if (dp->qsv == NULL ||
+	    rte_rcu_qsbr_init(dp->qsv, dp->n_workers) != 0) {
+		snprintf(err, err_len, "out of memory for the RCU state (raise "
+			 "-m)");
+		return -1;
+	}
+	dp->mono_base = dpxe_lease_mono_now();
+	dp->tsc_base = rte_rdtsc();
+	dp->wall_offset = dpxe_lease_wall_offset();
+	g = dpxe_gen_create(dp, dp->cfg, NULL, err, err_len);
+	if (g == NULL)
+		return -1;
+	g->id = 1;
+	dp->gen = g;
+	if (g->n != 0) {
+		dp->leases = dpxe_lease_service_create(dp->cfg, g->shards, g->n,
+						       dp->mono_base,
+						       dp->wall_offset, err,
+						       err_len);
+		if (dp->leases == NULL)
+			return -1;
+	}
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		struct dpxe_worker *w = dp->workers[i];
+
+		w->gen = g;
+		w->gen_ack = g->id;
+		if (g->n == 0)
+			continue;
+		w->shard = g->shards[i];
+		w->journal = dpxe_lease_service_ring(dp->leases, i);
+		snprintf(name, sizeof(name), "dpxe_foreign_%u", i);
+		w->foreign = rte_ring_create_elem(name, sizeof(uint32_t),
+				DPXE_FOREIGN_RING_SIZE,
+				(int)rte_lcore_to_socket_id(w->lcore),
+				RING_F_SC_DEQ);
+		if (w->foreign == NULL) {
+			snprintf(err, err_len, "worker %u: out of memory for "
+				 "its address ring (raise -m)", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct dpxe_dataplane *
 dpxe_dataplane_create(const struct dpxe_config *cfg,
 		      const struct dpxe_dataplane_opts *opts, char *err,
@@ -163,10 +221,15 @@ dpxe_dataplane_create(const struct dpxe_config *cfg,
 	unsigned int lcores[DPXE_MAX_WORKERS], needed = 0, wi = 0;
 	struct dpxe_dataplane *dp;
 
-	if (cfg->server.mode != DPXE_CONFIG_MODE_PROXY) {
+	/* A client's lease lives on the worker dpxe_client_owner(chaddr, n)
+	 * of all n workers, and a worker answers on its own port only: with
+	 * several ports, a client on one could belong to a worker of another. */
+	if (cfg->server.mode == DPXE_CONFIG_MODE_DHCP &&
+	    cfg->dataplane.ports_count > 1) {
 		snprintf(err, err_len,
-			 "server.mode: only proxy is served by this build; "
-			 "full DHCP mode is not implemented yet");
+			 "server.mode dhcp serves one dataplane port for now "
+			 "(%u given): run one dpxe per port, with disjoint "
+			 "pools", cfg->dataplane.ports_count);
 		return NULL;
 	}
 	for (unsigned int i = 0; i < cfg->dataplane.ports_count; i++)
@@ -210,6 +273,8 @@ dpxe_dataplane_create(const struct dpxe_config *cfg,
 		if (dpxe_port_setup(dp, p, err, err_len) < 0)
 			goto fail;
 	}
+	if (setup_generation(dp, err, err_len) < 0)
+		goto fail;
 	if (cfg->providers_count > 0 && setup_providers(dp, err, err_len) < 0)
 		goto fail;
 	return dp;
@@ -250,7 +315,12 @@ int
 dpxe_dataplane_run(struct dpxe_dataplane *dp)
 {
 	unsigned int lc;
+	char err[256];
 
+	if (dpxe_control_start(dp, err, sizeof(err)) < 0) {
+		DP_LOG(ERR, "%s", err);
+		return -1;
+	}
 	dp->start_tsc = dp->last_rx_tsc = rte_rdtsc();
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
 		lc = dp->workers[i]->lcore;
@@ -271,7 +341,16 @@ dpxe_dataplane_run(struct dpxe_dataplane *dp)
 	}
 	RTE_LCORE_FOREACH_WORKER(lc)
 		rte_eal_wait_lcore(lc);
+	/* after the workers: the journal's last records are drained and
+	 * flushed by dpxe_dataplane_destroy() */
+	dpxe_control_stop(dp);
 	return 0;
+}
+
+void
+dpxe_dataplane_request_reload(struct dpxe_dataplane *dp)
+{
+	__atomic_store_n(&dp->reload_requested, true, __ATOMIC_RELAXED);
 }
 
 void
@@ -299,8 +378,13 @@ dpxe_dataplane_destroy(struct dpxe_dataplane *dp)
 
 	if (dp == NULL)
 		return;
+	dpxe_control_stop(dp); /* a run that failed half-way */
 	for (unsigned int p = 0; p < dp->n_ports; p++)
 		dpxe_port_close(&dp->ports[p]);
+	/* the workers are done: drain, flush and close the journal */
+	if (dp->leases != NULL)
+		dpxe_lease_service_destroy(dp->leases, dp->gen->cfg,
+					   dpxe_dp_now_s(dp, rte_rdtsc()));
 	/* SHUTDOWN callbacks (reverse order) while the request contexts still
 	 * exist: a provider joins its threads there, and those may still be
 	 * calling in; then the contexts go, reclaiming what is left */
@@ -312,6 +396,7 @@ dpxe_dataplane_destroy(struct dpxe_dataplane *dp)
 		if (w == NULL)
 			continue;
 		dpxe_wds_worker_free(w->wds);
+		rte_ring_free(w->foreign);
 		if (w->ring) {
 			while (rte_ring_dequeue(w->ring, (void **)&m) == 0)
 				rte_pktmbuf_free(m);
@@ -321,5 +406,8 @@ dpxe_dataplane_destroy(struct dpxe_dataplane *dp)
 		rte_mempool_free(w->pool);
 		rte_free(w);
 	}
+	dpxe_gen_free(dp->gen);
+	dpxe_gen_free(dp->retired);
+	rte_free(dp->qsv);
 	rte_free(dp);
 }

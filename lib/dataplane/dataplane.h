@@ -56,6 +56,11 @@ void dpxe_dataplane_stop(struct dpxe_dataplane *dp);
  *  async-signal-safe. */
 void dpxe_dataplane_request_stats(struct dpxe_dataplane *dp);
 
+/** Ask for the configuration file to be reloaded (SIGHUP): the control
+ *  thread loads, checks and applies it, or keeps the running one and says
+ *  why; async-signal-safe. */
+void dpxe_dataplane_request_reload(struct dpxe_dataplane *dp);
+
 /** Stop and close the ports, free the mempools and rings. */
 void dpxe_dataplane_destroy(struct dpxe_dataplane *dp);
 

@@ -3,6 +3,7 @@
 #ifndef DPXE_DP_INTERNAL_H
 #define DPXE_DP_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -11,6 +12,7 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include "proxy_cache.h"
@@ -20,6 +22,9 @@
 #include "dataplane.h"
 #include "dhcp.h"
 #include "dp_stats.h"
+#include "lease/lease_restore.h"
+#include "lease/lease_shard.h"
+#include "lease_service.h"
 #include "wdspxe/wds_runtime.h"
 
 #define DPXE_MAX_WORKERS 32u
@@ -61,6 +66,38 @@ struct dpxe_delayed {
 	uint64_t due; /* TSC */
 };
 
+#define DPXE_LEASE_EXPIRE_BUDGET 16u /* table slots looked at per loop */
+#define DPXE_FOREIGN_RING_SIZE 1024  /* addresses handed to a slice owner */
+#define DPXE_RELOAD_WAIT_MS 5000u    /* bound on waiting for the workers */
+
+/*
+ * What the workers serve: a configuration and, in dhcp mode, its lease
+ * shards (shards[i] is worker i's). A reload builds a new generation off
+ * the workers and publishes it; each worker switches at its quiescent
+ * point (worker.c); the old one is freed once every worker has moved on
+ * (reload.c).
+ */
+struct dpxe_gen {
+	uint64_t id;
+	const struct dpxe_config *cfg;
+	struct dpxe_config *owned;  /* cfg when the dataplane loaded it */
+	unsigned int n;             /* shards: workers in dhcp mode, else 0 */
+	struct dpxe_lease_shard *shards[DPXE_MAX_WORKERS];
+	/* a reload's hand-off: addresses of leases moved by worker k that lie
+	 * in worker i's slice of the new pools, applied by i (MP/SC) */
+	struct rte_ring *handoff[DPXE_MAX_WORKERS];
+	unsigned int migrated;      /* workers done moving leases (atomic) */
+	uint64_t handoff_full;      /* leases dropped: hand-off ring full */
+	struct dpxe_lease_restore_stats kept[DPXE_MAX_WORKERS];
+};
+
+/* One hand-off (dpxe_lease_handoff_fn) on a gen's ring. */
+struct dpxe_handoff {
+	uint32_t ip;
+	uint32_t pad;
+	int64_t until;
+};
+
 struct dpxe_worker {
 	struct dpxe_dataplane *dp;
 	const struct dpxe_config *cfg;
@@ -81,6 +118,13 @@ struct dpxe_worker {
 	struct rte_mbuf *stash[DPXE_MAX_WORKERS][DPXE_MAX_BURST];
 	struct dpxe_dhcp_msg msg; /* parse state, reused for every request */
 	struct dpxe_proxy_cache cache; /* reply templates, this worker's own */
+	struct dpxe_gen *gen;     /* the generation cfg and shard come from */
+	uint64_t gen_ack;         /* gen->id once switched (atomic: reload.c) */
+	/* dhcp mode: NULL in proxy mode */
+	struct dpxe_lease_shard *shard;
+	struct rte_ring *journal; /* lease records to the service (SP/SC) */
+	struct rte_ring *foreign; /* addresses other workers give back (MP/SC) */
+	int64_t now_s;            /* monotonic seconds, once per loop */
 	/* the provider chain's request context; NULL: no providers, the
 	 * built-in proxy path answers */
 	struct dpxe_wds_worker *wds;
@@ -97,12 +141,32 @@ struct dpxe_dataplane {
 	bool quit;                 /* read and written with __atomic */
 	bool stats_requested;      /* ditto */
 	bool providers_loaded;     /* dpxe_wds_load succeeded */
+	bool reload_requested;     /* SIGHUP; __atomic */
+	struct dpxe_gen *gen;      /* published generation; __atomic */
+	struct dpxe_gen *retired;  /* one a stop cut short; freed at exit */
+	struct rte_rcu_qsbr *qsv;  /* workers report quiescence once a loop */
+	struct dpxe_lease_service *leases; /* dhcp mode */
+	int64_t mono_base;         /* dpxe_lease_mono_now() at tsc_base */
+	uint64_t tsc_base;
+	int64_t wall_offset;
+	pthread_t ctl;             /* the control thread (control.c) */
+	bool ctl_started;
+	bool ctl_stop;             /* __atomic */
+	uint64_t reloads;          /* written by the control thread */
+	uint64_t reload_failures;
 	uint64_t tsc_hz;
 	uint64_t start_tsc;        /* housekeeping state */
 	uint64_t last_rx_tsc;
 	uint64_t last_rx_total;
 	struct dpxe_worker_stats stats[DPXE_MAX_WORKERS];
 };
+
+/* Monotonic seconds from the TSC: no system call on a worker. */
+static inline int64_t
+dpxe_dp_now_s(const struct dpxe_dataplane *dp, uint64_t tsc)
+{
+	return dp->mono_base + (int64_t)((tsc - dp->tsc_base) / dp->tsc_hz);
+}
 
 /* port.c */
 int dpxe_port_setup(struct dpxe_dataplane *dp, unsigned int index,
@@ -111,6 +175,19 @@ void dpxe_port_close(struct dpxe_port *port);
 
 /* worker.c */
 int dpxe_worker_main(void *arg);
+
+/* reload.c: generations, SIGHUP reload, the worker's side of a switch */
+struct dpxe_gen *dpxe_gen_create(struct dpxe_dataplane *dp,
+				 const struct dpxe_config *cfg,
+				 struct dpxe_config *owned, char *err,
+				 size_t err_len);
+void dpxe_gen_free(struct dpxe_gen *g);
+void dpxe_worker_switch(struct dpxe_worker *w, struct dpxe_gen *g);
+void dpxe_reload_poll(struct dpxe_dataplane *dp);
+
+/* control.c: the control thread (lease journal, reloads) */
+int dpxe_control_start(struct dpxe_dataplane *dp, char *err, size_t err_len);
+void dpxe_control_stop(struct dpxe_dataplane *dp);
 
 /* dataplane.c: signals, stats on request, idle and duration limits */
 void dpxe_dp_housekeeping(struct dpxe_dataplane *dp, uint64_t now);

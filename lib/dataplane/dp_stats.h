@@ -28,6 +28,14 @@ struct dpxe_worker_stats {
 	uint64_t arp_replies;
 	uint64_t replies[DPXE_DHCP_MSG_TYPE_MAX + 1]; /* by DHCP message type */
 	uint64_t drops[DPXE_DROP_MAX]; /* by reason; [OK] is unused */
+	/* full DHCP mode: lease events, and journal records lost because
+	 * this worker's ring to the lease service was full */
+	uint64_t lease_binds;
+	uint64_t lease_releases;
+	uint64_t lease_declines;
+	uint64_t lease_expired;
+	uint64_t journal_ring_full;
+	uint64_t foreign_ring_full; /* an address stays used until restart */
 	uint64_t busy_cycles;   /* TSC spent on bursts that had work */
 	uint64_t busy_packets;  /* packets in those bursts */
 	struct dpxe_wds_counters provider; /* the provider chain (lib/wdspxe) */

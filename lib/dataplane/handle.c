@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "byteorder.h"
+#include "dhcp_server.h"
 #include "dp_internal.h"
 #include "net.h"
 
@@ -164,18 +165,129 @@ fill_spec(struct dpxe_udp4_spec *s, const struct dpxe_port *port,
 	s->udp_csum = true;
 }
 
+/* Put the reply's headers around the payload at frame + hdr_len and send
+ * it; consumes out. The request mbuf m is freed either way. */
+static __rte_always_inline void
+send_reply(struct dpxe_worker *w, struct rte_mbuf *m, struct rte_mbuf *out,
+	   const struct dpxe_frame *f, struct dpxe_udp4_spec *spec,
+	   uint8_t reply_type, uint32_t yiaddr, size_t plen, uint32_t psum)
+{
+	const struct dpxe_port *port = w->port;
+	uint8_t *frame = rte_pktmbuf_mtod(out, uint8_t *);
+	size_t hdr_len = dpxe_udp4_header_len(spec), len;
+	struct dpxe_reply_dest dest;
+
+	dpxe_reply_dest_pick(f, &w->msg, reply_type, yiaddr, &dest);
+	if (dest.l2_broadcast)
+		memset(spec->dst_mac, 0xff, sizeof(spec->dst_mac));
+	else
+		memcpy(spec->dst_mac, dest.mac, sizeof(spec->dst_mac));
+	spec->ip_dst = dest.ip;
+	spec->dst_port = dest.port;
+	len = dpxe_udp4_write_summed(frame, rte_pktmbuf_tailroom(out), spec,
+				     plen, psum);
+	rte_pktmbuf_free(m); /* the request is no longer needed */
+	if (unlikely(len == 0)) {
+		rte_pktmbuf_free(out);
+		w->stats->drops[DPXE_DROP_REPLY_TOO_BIG]++;
+		return;
+	}
+	out->data_len = (uint16_t)len;
+	out->pkt_len = (uint32_t)len;
+	if (port->tx_ip_csum) {
+		out->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		out->l2_len = (uint16_t)(hdr_len - DPXE_IPV4_HDR_LEN -
+					 DPXE_UDP_HDR_LEN);
+		out->l3_len = DPXE_IPV4_HDR_LEN;
+	}
+	w->stats->replies[reply_type]++;
+	reply_out(w, out);
+}
+
+/* A lease event leaves for the journal through the worker's ring. */
+static inline void
+journal_event(struct dpxe_worker *w, const struct dpxe_lease_record *rec)
+{
+	switch (rec->type) {
+	case DPXE_LEASE_REC_BIND:
+		w->stats->lease_binds++;
+		break;
+	case DPXE_LEASE_REC_RELEASE:
+		w->stats->lease_releases++;
+		break;
+	case DPXE_LEASE_REC_DECLINE:
+		w->stats->lease_declines++;
+		break;
+	}
+	if (unlikely(!dpxe_lease_service_push(w->journal, rec)))
+		w->stats->journal_ring_full++;
+}
+
+/*
+ * Full DHCP mode (server.mode: dhcp, no providers): the worker owns the
+ * client (spreading by chaddr) and so its lease in w->shard.
+ */
+static void
+handle_dhcp_server(struct dpxe_worker *w, struct rte_mbuf *m,
+		   const struct dpxe_frame *f)
+{
+	struct dpxe_dhcp_server_result res;
+	struct dpxe_udp4_spec spec;
+	enum dpxe_drop_reason r;
+	struct rte_mbuf *out;
+	size_t hdr_len, room;
+
+	r = dpxe_dhcp_parse(dpxe_frame_payload(f), f->payload_len, &w->msg);
+	if (r != DPXE_DROP_OK) {
+		drop(w, m, r);
+		return;
+	}
+	out = rte_pktmbuf_alloc(w->pool);
+	if (unlikely(out == NULL)) {
+		w->stats->mbuf_alloc_fail++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	fill_spec(&spec, w->port, f, f->dst_port);
+	hdr_len = dpxe_udp4_header_len(&spec);
+	room = rte_pktmbuf_tailroom(out);
+	if (unlikely(room <= hdr_len)) {
+		rte_pktmbuf_free(out);
+		drop(w, m, DPXE_DROP_REPLY_TOO_BIG);
+		return;
+	}
+	r = dpxe_dhcp_server_reply(w->cfg, w->shard, &w->port->srv, &w->msg,
+				   f->dst_port, w->now_s, w->dp->wall_offset,
+				   rte_pktmbuf_mtod(out, uint8_t *) + hdr_len,
+				   room - hdr_len, &res);
+	if (r != DPXE_DROP_OK) {
+		rte_pktmbuf_free(out);
+		drop(w, m, r);
+		return;
+	}
+	if (res.journal)
+		journal_event(w, &res.rec);
+	if (res.reply_type == 0) {
+		/* RELEASE, DECLINE: done, nothing to send */
+		rte_pktmbuf_free(out);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	send_reply(w, m, out, f, &spec, res.reply_type, res.yiaddr, res.len,
+		   DPXE_NO_SUM);
+}
+
 static void
 handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 	    const struct dpxe_frame *f)
 {
 	const struct dpxe_port *port = w->port;
 	struct dpxe_udp4_spec spec;
-	struct dpxe_reply_dest dest;
 	enum dpxe_drop_reason r;
 	struct rte_mbuf *out;
 	uint8_t *frame, reply_type;
 	uint32_t psum;
-	size_t hdr_len, room, plen, len;
+	size_t hdr_len, room, plen;
 
 	if (f->dst_port != DPXE_DHCP_SERVER_PORT &&
 	    f->dst_port != DPXE_PXE_BOOT_SERVER_PORT) {
@@ -192,6 +304,10 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 	}
 	if (w->wds != NULL) {
 		handle_provider(w, m, f);
+		return;
+	}
+	if (w->shard != NULL) {
+		handle_dhcp_server(w, m, f);
 		return;
 	}
 	r = dpxe_dhcp_parse(dpxe_frame_payload(f), f->payload_len, &w->msg);
@@ -224,32 +340,9 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 		return;
 	}
 
-	dpxe_reply_dest_pick(f, &w->msg, reply_type,
-			     dpxe_load_ip(frame + hdr_len + DPXE_BOOTP_YIADDR),
-			     &dest);
-	if (dest.l2_broadcast)
-		memset(spec.dst_mac, 0xff, sizeof(spec.dst_mac));
-	else
-		memcpy(spec.dst_mac, dest.mac, sizeof(spec.dst_mac));
-	spec.ip_dst = dest.ip;
-	spec.dst_port = dest.port;
-	len = dpxe_udp4_write_summed(frame, room, &spec, plen, psum);
-	rte_pktmbuf_free(m); /* the request is no longer needed */
-	if (unlikely(len == 0)) {
-		rte_pktmbuf_free(out);
-		w->stats->drops[DPXE_DROP_REPLY_TOO_BIG]++;
-		return;
-	}
-	out->data_len = (uint16_t)len;
-	out->pkt_len = (uint32_t)len;
-	if (port->tx_ip_csum) {
-		out->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-		out->l2_len = (uint16_t)(hdr_len - DPXE_IPV4_HDR_LEN -
-					 DPXE_UDP_HDR_LEN);
-		out->l3_len = DPXE_IPV4_HDR_LEN;
-	}
-	w->stats->replies[reply_type]++;
-	reply_out(w, out);
+	send_reply(w, m, out, f, &spec, reply_type,
+		   dpxe_load_ip(frame + hdr_len + DPXE_BOOTP_YIADDR), plen,
+		   psum);
 }
 
 void

@@ -81,6 +81,25 @@ setup_spreading(struct dpxe_dataplane *dp, struct dpxe_port *port,
 	};
 	struct rte_flow_error ferr;
 
+	if (port->nb_queues >= 2 &&
+	    dp->cfg->server.mode == DPXE_CONFIG_MODE_DHCP) {
+		/* a client's lease is on worker dpxe_client_owner(chaddr):
+		 * every frame of it must reach that worker, which only the
+		 * software hash guarantees (a NIC's RSS hashes the Ethernet
+		 * source, which for a relayed request is the relay's) */
+		if (mode == DPXE_CONFIG_SPREADING_NONE ||
+		    mode == DPXE_CONFIG_SPREADING_FLOW) {
+			snprintf(err, err_len, "port %s: server.mode dhcp with "
+				 "%u queues needs dataplane.spreading software "
+				 "or auto (a client's frames must all reach the "
+				 "worker holding its lease), not %s", port->name,
+				 port->nb_queues,
+				 dpxe_config_spreading_name(mode));
+			return -1;
+		}
+		port->spread_sw = true;
+		return 0;
+	}
 	if (port->nb_queues < 2 || mode == DPXE_CONFIG_SPREADING_NONE)
 		return 0;
 	if (mode == DPXE_CONFIG_SPREADING_SOFTWARE) {

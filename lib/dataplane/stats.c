@@ -5,6 +5,11 @@
 
 #include "dp_internal.h"
 
+/* Full DHCP mode's per-worker counters, by the name they print under. */
+#define LEASE_COUNTERS(X) \
+	X(lease_binds) X(lease_releases) X(lease_declines) X(lease_expired) \
+	X(journal_ring_full) X(foreign_ring_full)
+
 /* The provider counters, by the name they print under. */
 #define PROVIDER_COUNTERS(X) \
 	X(requests) X(replies) X(rejected_all) X(ignored) X(no_slot) \
@@ -33,6 +38,9 @@ add(struct dpxe_worker_stats *t, const struct dpxe_worker_stats *s)
 		t->replies[i] += rd(&s->replies[i]);
 	for (int i = 0; i < DPXE_DROP_MAX; i++)
 		t->drops[i] += rd(&s->drops[i]);
+#define ADD_LEASE(n) t->n += rd(&s->n);
+	LEASE_COUNTERS(ADD_LEASE)
+#undef ADD_LEASE
 	t->busy_cycles += rd(&s->busy_cycles);
 	t->busy_packets += rd(&s->busy_packets);
 #define ADD_PROV(n) t->provider.n += rd(&s->provider.n);
@@ -89,6 +97,21 @@ dpxe_stats_print(const struct dpxe_dataplane *dp, FILE *f)
 #undef PRINT_PROV
 		fprintf(f, "\n");
 	}
+	if (dp->leases != NULL) {
+		const struct dpxe_lease_service_stats *ls =
+			dpxe_lease_service_stats(dp->leases);
+
+		fprintf(f, "  leases:");
+#define PRINT_LEASE(n) fprintf(f, " " #n " %" PRIu64, t.n);
+		LEASE_COUNTERS(PRINT_LEASE)
+#undef PRINT_LEASE
+		fprintf(f, " journal_records_written %" PRIu64
+			   " journal_flush_errors %" PRIu64 "\n",
+			rd(&ls->records_written), rd(&ls->flush_errors));
+	}
+	if (rd(&dp->reloads) || rd(&dp->reload_failures))
+		fprintf(f, "  reloads %" PRIu64 " reload_failures %" PRIu64 "\n",
+			rd(&dp->reloads), rd(&dp->reload_failures));
 	/* an average over a handful of packets is all first-touch page faults */
 	if (t.busy_packets >= 10000)
 		fprintf(f, "  cycles/packet %.1f\n",
@@ -129,6 +152,34 @@ json_counters(FILE *f, const struct dpxe_worker_stats *s)
 #define JSON_PROV(n) fprintf(f, ", \"provider_" #n "\": %" PRIu64, s->provider.n);
 	PROVIDER_COUNTERS(JSON_PROV)
 #undef JSON_PROV
+#define JSON_LEASE(n) fprintf(f, ", \"" #n "\": %" PRIu64, s->n);
+	LEASE_COUNTERS(JSON_LEASE)
+#undef JSON_LEASE
+}
+
+/* Counters of the dataplane as a whole, in the total object. */
+static void
+json_dataplane(FILE *f, const struct dpxe_dataplane *dp)
+{
+	struct dpxe_lease_service_stats ls = { 0 };
+
+	if (dp->leases != NULL) {
+		const struct dpxe_lease_service_stats *p =
+			dpxe_lease_service_stats(dp->leases);
+
+		ls.records_written = rd(&p->records_written);
+		ls.flush_errors = rd(&p->flush_errors);
+		ls.compactions = rd(&p->compactions);
+		ls.compaction_errors = rd(&p->compaction_errors);
+	}
+	fprintf(f, ", \"journal_records_written\": %" PRIu64
+		   ", \"journal_flush_errors\": %" PRIu64
+		   ", \"journal_compactions\": %" PRIu64
+		   ", \"journal_compaction_errors\": %" PRIu64
+		   ", \"reloads\": %" PRIu64 ", \"reload_failures\": %" PRIu64,
+		ls.records_written, ls.flush_errors, ls.compactions,
+		ls.compaction_errors, rd(&dp->reloads),
+		rd(&dp->reload_failures));
 }
 
 void
@@ -139,6 +190,7 @@ dpxe_stats_print_json(const struct dpxe_dataplane *dp, FILE *f)
 	dpxe_stats_sum(dp, &t);
 	fprintf(f, "{\"tsc_hz\": %" PRIu64 ", \"total\": {", dp->tsc_hz);
 	json_counters(f, &t);
+	json_dataplane(f, dp);
 	fprintf(f, "}, \"workers\": [");
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
 		memset(&s, 0, sizeof(s));

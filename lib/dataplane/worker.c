@@ -18,6 +18,7 @@
 #include "byteorder.h"
 #include "client_hash.h"
 #include "dp_internal.h"
+#include "lease/lease_journal.h"
 #include "net.h"
 
 /*
@@ -108,6 +109,46 @@ process_burst(struct dpxe_worker *w, struct rte_mbuf **pkts, unsigned int n,
 	return handled;
 }
 
+/* A BOUND lease ran out: journal it (restore must not bring it back). */
+static void
+lease_expired(void *arg, const struct dpxe_lease *l)
+{
+	struct dpxe_worker *w = arg;
+	struct dpxe_lease_record rec;
+
+	w->stats->lease_expired++;
+	dpxe_lease_record_make(&rec, DPXE_LEASE_REC_EXPIRE, w->shard, l,
+			       w->now_s, w->dp->wall_offset);
+	if (unlikely(!dpxe_lease_service_push(w->journal, &rec)))
+		w->stats->journal_ring_full++;
+}
+
+/*
+ * The shard's slow-path chores, a little each loop: expiry with a small
+ * budget, addresses this shard must give back to their slice owner (only
+ * after the worker count changed between runs), and those given back to
+ * it.
+ */
+static void
+lease_chores(struct dpxe_worker *w)
+{
+	struct dpxe_dataplane *dp = w->dp;
+	uint32_t ip;
+
+	dpxe_lease_shard_expire(w->shard, w->now_s, DPXE_LEASE_EXPIRE_BUDGET,
+				lease_expired, w);
+	while (dpxe_lease_shard_foreign_pop(w->shard, &ip)) {
+		int owner = dpxe_lease_shard_slice_of(w->shard, ip);
+
+		if (owner < 0 || (unsigned int)owner >= dp->n_workers ||
+		    rte_ring_mp_enqueue_elem(dp->workers[owner]->foreign, &ip,
+					     sizeof(ip)) != 0)
+			w->stats->foreign_ring_full++;
+	}
+	while (rte_ring_sc_dequeue_elem(w->foreign, &ip, sizeof(ip)) == 0)
+		dpxe_lease_shard_free_foreign(w->shard, ip);
+}
+
 static void
 tx_drop_cb(struct rte_mbuf **unsent, uint16_t count, void *userdata)
 {
@@ -133,6 +174,8 @@ dpxe_worker_main(void *arg)
 		return 0; /* an lcore we were not given work for */
 
 	rte_eth_tx_buffer_set_err_callback(w->txb, tx_drop_cb, w);
+	rte_rcu_qsbr_thread_register(dp->qsv, w->index);
+	rte_rcu_qsbr_thread_online(dp->qsv, w->index);
 	spread = w->port->spread_sw;
 	drain_tsc = dp->tsc_hz / 1000000 * DPXE_DRAIN_US;
 	housekeep_tsc = dp->tsc_hz / 1000 * DPXE_HOUSEKEEP_MS;
@@ -145,6 +188,18 @@ dpxe_worker_main(void *arg)
 		uint64_t t0 = rte_rdtsc(), now;
 		uint16_t n;
 		unsigned int work = 0;
+		struct dpxe_gen *g;
+
+		/* the quiescent point: nothing of the last iteration is held
+		 * (reload.c explains the order of these two steps) */
+		g = __atomic_load_n(&dp->gen, __ATOMIC_ACQUIRE);
+		if (unlikely(g != w->gen))
+			dpxe_worker_switch(w, g);
+		rte_rcu_qsbr_quiescent(dp->qsv, w->index);
+		if (w->shard != NULL) {
+			w->now_s = dpxe_dp_now_s(dp, t0);
+			lease_chores(w);
+		}
 
 		n = rte_eth_rx_burst(w->port->port_id, w->queue, pkts, w->burst);
 		if (n) {
@@ -188,5 +243,7 @@ dpxe_worker_main(void *arg)
 	w->stats->tx += rte_eth_tx_buffer_flush(w->port->port_id, w->queue,
 						w->txb);
 	dpxe_delay_release(w, 0, true); /* stopping: held replies are dropped */
+	rte_rcu_qsbr_thread_offline(dp->qsv, w->index);
+	rte_rcu_qsbr_thread_unregister(dp->qsv, w->index);
 	return 0;
 }
