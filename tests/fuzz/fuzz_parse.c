@@ -3,7 +3,7 @@
  * libFuzzer target over the whole receive path of lib/net and lib/dhcp:
  * the input is a frame; when it parses down to a UDP payload that payload
  * goes to the DHCP parser, and a parsed request gets a reply built for it
- * (which is parsed back). The same bytes are also fed to the DHCP and PXE
+ * (which is parsed back) and is answered in full DHCP mode (fuzz_server.c). The same bytes are also fed to the DHCP and PXE
  * sub-option parsers directly, so the fuzzer need not forge checksums to
  * reach them.
  */
@@ -13,6 +13,7 @@
 
 #include "dhcp.h"
 #include "dhcp_build.h"
+#include "fuzz_server.h"
 #include "net.h"
 
 static struct dpxe_dhcp_msg msg, back;
@@ -60,8 +61,10 @@ build_reply(const struct dpxe_dhcp_msg *m)
 static void
 dhcp_path(const uint8_t *data, size_t size)
 {
-	if (dpxe_dhcp_parse(data, size, &msg) == DPXE_DROP_OK)
+	if (dpxe_dhcp_parse(data, size, &msg) == DPXE_DROP_OK) {
 		build_reply(&msg);
+		fuzz_server_answer(&msg);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
