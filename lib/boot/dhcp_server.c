@@ -376,6 +376,7 @@ on_request(struct server_call *x)
 {
 	const struct dpxe_dhcp_msg *req = x->req;
 	const struct dpxe_lease *l;
+	uint32_t ip;
 	int sn;
 
 	if (dpxe_dhcp_has(req, DPXE_OPT_SERVER_ID)) {
@@ -391,9 +392,11 @@ on_request(struct server_call *x)
 		sn = client_subnet(x->cfg, x->shard, x->srv, req);
 		if (sn < 0)
 			return DPXE_DROP_NO_SUBNET;
-		if (req->requested_ip == 0)
+		/* option 50 by the RFC; some ROMs put it in ciaddr */
+		ip = req->requested_ip ? req->requested_ip : req->ciaddr;
+		if (ip == 0)
 			return DPXE_DROP_REQUEST_NO_ADDRESS;
-		return ack_request(x, req->requested_ip, sn, false);
+		return ack_request(x, ip, sn, false);
 	}
 	if (req->requested_ip) {
 		/* INIT-REBOOT: a known address, after a restart; a server

@@ -564,6 +564,13 @@ test_dora(void **state)
 	assert_int_equal(l->state, DPXE_LEASE_BOUND);
 	assert_int_equal(l->expiry, now + 3600);
 
+	/* a ROM that names its address in ciaddr instead of option 50 */
+	r.want = 0;
+	r.ciaddr = ip;
+	assert_int_equal(ask(&r), DPXE_DROP_OK);
+	assert_address_reply(DPXE_DHCPACK, ip, ip, 0);
+	assert_record(DPXE_LEASE_REC_BIND, 1, ip, now + 3600, NET_A, 24);
+
 	/* a DISCOVER from a bound client offers its binding again */
 	assert_int_equal(ask(&d), DPXE_DROP_OK);
 	assert_address_reply(DPXE_DHCPOFFER, ip, 0, 0);
