@@ -442,10 +442,14 @@ on_decline_release(struct server_call *x)
 	if (ip == 0)
 		return DPXE_DROP_REQUEST_NO_ADDRESS;
 	if (decline) {
-		rc = dpxe_lease_shard_decline(x->shard, req->chaddr, ip, x->now);
-		when = x->now + dpxe_lease_shard_params(x->shard)->decline_time;
+		rc = dpxe_lease_shard_decline(x->shard, req->chaddr, ip,
+					      x->now);
+		/* the record's time is the quarantine's end */
+		when = x->now +
+		       dpxe_lease_shard_params(x->shard)->decline_time;
 	} else {
-		rc = dpxe_lease_shard_release(x->shard, req->chaddr, ip, x->now);
+		rc = dpxe_lease_shard_release(x->shard, req->chaddr, ip,
+					      x->now);
 		when = x->now;
 	}
 	if (rc != DPXE_LEASE_OK) {

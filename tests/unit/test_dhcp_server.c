@@ -1181,6 +1181,8 @@ test_boot_info(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t offered = 0;
+
 		for (int step = 0; step < 2; step++) {
 			struct rq q = { .type = DPXE_DHCPDISCOVER,
 					.client = 200 + (unsigned int)i,
@@ -1196,20 +1198,22 @@ test_boot_info(void **state)
 			if (step) {
 				q.type = DPXE_DHCPREQUEST;
 				q.server = SRV_IP;
-				q.want = lease_of(q.client) ?
-						 dpxe_load_be32((const uint8_t *)
-						 &lease_of(q.client)->ip) : 0;
+				q.want = offered;
 			}
 			assert_int_equal(ask(&q), DPXE_DROP_OK);
 			ip = dpxe_load_be32(out + DPXE_BOOTP_YIADDR);
 			assert_true(in_pool_a(ip));
+			if (step)
+				assert_int_equal(ip, offered);
+			offered = ip;
 			assert_address_reply(step ? DPXE_DHCPACK :
 						    DPXE_DHCPOFFER,
 					     ip, 0, 0);
 			assert_field(DPXE_BOOTP_FILE, DPXE_BOOTP_FILE_LEN,
 				     cases[i].file);
-			assert_int_equal(dpxe_load_be32(out + DPXE_BOOTP_SIADDR),
-					 cases[i].siaddr);
+			assert_int_equal(
+				dpxe_load_be32(out + DPXE_BOOTP_SIADDR),
+				cases[i].siaddr);
 			assert_field(DPXE_BOOTP_SNAME, DPXE_BOOTP_SNAME_LEN,
 				     cases[i].siaddr ? srv.name : NULL);
 			assert_opt_str(DPXE_OPT_VENDOR_CLASS, cases[i].vc_echo);
