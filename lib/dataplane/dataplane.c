@@ -341,6 +341,16 @@ dpxe_dataplane_run(struct dpxe_dataplane *dp)
 	}
 	RTE_LCORE_FOREACH_WORKER(lc)
 		rte_eal_wait_lcore(lc);
+	/* frames one worker handed to another that stopped first: counted,
+	 * so that rx = answered + dropped + these */
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		struct rte_mbuf *m;
+
+		while (rte_ring_dequeue(dp->workers[i]->ring, (void **)&m) == 0) {
+			rte_pktmbuf_free(m);
+			dp->stats[i].spread_stop_discards++;
+		}
+	}
 	/* after the workers: the journal's last records are drained and
 	 * flushed by dpxe_dataplane_destroy() */
 	dpxe_control_stop(dp);

@@ -29,6 +29,7 @@ add(struct dpxe_worker_stats *t, const struct dpxe_worker_stats *s)
 	t->rx_spread_in += rd(&s->rx_spread_in);
 	t->spread_out += rd(&s->spread_out);
 	t->spread_ring_full += rd(&s->spread_ring_full);
+	t->spread_stop_discards += rd(&s->spread_stop_discards);
 	t->tx += rd(&s->tx);
 	t->tx_full += rd(&s->tx_full);
 	t->mbuf_alloc_fail += rd(&s->mbuf_alloc_fail);
@@ -152,6 +153,8 @@ json_counters(FILE *f, const struct dpxe_worker_stats *s)
 #define JSON_PROV(n) fprintf(f, ", \"provider_" #n "\": %" PRIu64, s->provider.n);
 	PROVIDER_COUNTERS(JSON_PROV)
 #undef JSON_PROV
+	fprintf(f, ", \"spread_stop_discards\": %" PRIu64,
+		s->spread_stop_discards);
 #define JSON_LEASE(n) fprintf(f, ", \"" #n "\": %" PRIu64, s->n);
 	LEASE_COUNTERS(JSON_LEASE)
 #undef JSON_LEASE
