@@ -7,10 +7,16 @@
 # See bench/README.md.
 #
 #   bench/pcap-rate.sh [--runs N] [--seconds S] [--packets P] [--out DIR]
+#                      [--provider] [--build DIR]
 #
 # Defaults: 5 runs of 10 s per program, 1024 distinct clients, results in
 # bench/results/ (pcap-rate.json and pcap-rate.md). Bounded: refuses settings
 # that could take more than ~4.5 minutes; every process runs under timeout.
+# --provider: instead of testpmd, the other program is dpxe answering the
+# same pcap through the bootfile WDS provider (same rules), so the same-run
+# ratio is the provider path's cost over the built-in path
+# (pcap-rate-provider.{json,md}). --build: the build directory to use
+# (default build-bench/, configured as a release build if absent).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +25,8 @@ SECS=10
 PKTS=1024
 OUT=$ROOT/bench/results
 CPU=1   # the forwarding CPU of both programs
+PROVIDER=0
+BUILD=$ROOT/build-bench
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -26,7 +34,9 @@ while [ $# -gt 0 ]; do
 	--seconds) SECS=$2; shift 2 ;;
 	--packets) PKTS=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
-	-h|--help) sed -n 2,14p "$0"; exit 0 ;;
+	--provider) PROVIDER=1; shift ;;
+	--build) BUILD=$(realpath -m "$2"); shift 2 ;;
+	-h|--help) sed -n 2,20p "$0"; exit 0 ;;
 	*) echo "pcap-rate: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -46,10 +56,10 @@ fi
 if ! /usr/bin/python3 -c 'import scapy' 2>/dev/null; then
 	"$ROOT/tests/install-deps.sh" --tests   # python3-scapy lives there
 fi
-command -v dpdk-testpmd >/dev/null || { echo "pcap-rate: dpdk-testpmd not found (package dpdk)" >&2; exit 1; }
-BUILD=$ROOT/build-bench
+[ $PROVIDER = 1 ] || command -v dpdk-testpmd >/dev/null ||
+	{ echo "pcap-rate: dpdk-testpmd not found (package dpdk)" >&2; exit 1; }
 [ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" "$ROOT" -Dbuildtype=release >/dev/null
-timeout 120 ninja -C "$BUILD" app/dpxe >/dev/null
+timeout 300 ninja -C "$BUILD" app/dpxe providers/bootfile/libbootfile.so >/dev/null
 DPXE=$BUILD/app/dpxe
 CFG=$ROOT/bench/pcap-rate.yaml
 
@@ -61,6 +71,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# the provider configuration: the same file plus a chain of one provider,
+# bootfile, reading its rules from that same file (dpxe.config)
+PCFG=$TMP/pcap-rate-provider.yaml
+{
+	cat "$CFG"
+	printf 'providers:\n  - name: bootfile\n    module: %s\n    critical: true\n' \
+		"$BUILD/providers/bootfile/libbootfile.so"
+} >"$PCFG"
+
 PCAP=$TMP/discovers.pcap
 /usr/bin/python3 "$ROOT/bench/make-discovers.py" "$PCAP" "$PKTS"
 # no tx_pcap/tx_iface: net_pcap then transmits with its drop function
@@ -70,14 +89,15 @@ EAL=(--no-huge -m 1024 --no-pci)
 
 # dpxe: -l $CPU makes CPU $CPU the main lcore, and dpxe runs its only worker
 # on it (housekeeping every 10 ms in the same loop)
-run_dpxe() { # run-number
-	local i=$1
+run_dpxe() { # run-number [config [tag]]
+	local i=$1 cfg=${2:-$CFG} tag=${3:-dpxe}
 	timeout $((SECS + 30)) "$DPXE" "${EAL[@]}" -l $CPU \
-		--file-prefix "$PREFIX-d$i" --vdev="$VDEV" -- \
-		-c "$CFG" --duration $((SECS * 1000)) \
-		--stats-json "$TMP/dpxe-$i.json" >"$TMP/dpxe-$i.log" 2>&1 ||
-		{ echo "pcap-rate: dpxe run $i failed:" >&2; cat "$TMP/dpxe-$i.log" >&2; exit 1; }
+		--file-prefix "$PREFIX-$tag$i" --vdev="$VDEV" -- \
+		-c "$cfg" --duration $((SECS * 1000)) \
+		--stats-json "$TMP/$tag-$i.json" >"$TMP/$tag-$i.log" 2>&1 ||
+		{ echo "pcap-rate: $tag run $i failed:" >&2; cat "$TMP/$tag-$i.log" >&2; exit 1; }
 }
+run_provider() { run_dpxe "$1" "$PCFG" prov; }
 
 # testpmd: main lcore on the other CPU (it only blocks on the command line),
 # one forwarding lcore on CPU $CPU; io forwarding from port 0 back to port 0.
@@ -97,14 +117,16 @@ run_testpmd() { # run-number
 		{ echo "pcap-rate: testpmd run $i failed:" >&2; cat "$TMP/testpmd-$i.log" >&2; exit 1; }
 }
 
-echo "pcap-rate: $RUNS runs x $SECS s each of dpxe and testpmd, $PKTS clients, CPU $CPU"
+OTHER=testpmd
+[ $PROVIDER = 1 ] && OTHER=provider
+echo "pcap-rate: $RUNS runs x $SECS s each of dpxe and $OTHER, $PKTS clients, CPU $CPU"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)   # other work on the 2 cores = noise
 for i in $(seq 1 "$RUNS"); do
 	# alternate which goes first so slow drift does not favour one side
 	if [ $((i % 2)) -eq 1 ]; then
-		run_dpxe "$i"; run_testpmd "$i"
+		run_dpxe "$i"; run_$OTHER "$i"
 	else
-		run_testpmd "$i"; run_dpxe "$i"
+		run_$OTHER "$i"; run_dpxe "$i"
 	fi
 	echo "pcap-rate: run $i/$RUNS done"
 done
@@ -113,6 +135,71 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$OUT"
 DPDK_VERSION=$(dpkg-query -W -f='${Version}' dpdk 2>/dev/null || echo unknown)
 export TMP RUNS SECS PKTS OUT CPU DPDK_VERSION ROOT WARM LOAD_BEFORE LOAD_AFTER
+if [ $PROVIDER = 1 ]; then
+	# built-in vs provider: both must answer every request, nothing else
+	exec /usr/bin/python3 - <<'EOF'
+import json, os, statistics, time
+
+tmp, runs, secs = os.environ["TMP"], int(os.environ["RUNS"]), int(os.environ["SECS"])
+out = os.environ["OUT"]
+
+
+def load(tag, i):
+    with open(f"{tmp}/{tag}-{i}.json") as f:
+        st = json.load(f)
+    tot = st["total"]
+    by_type = sum(tot["replies"].values())
+    # a provider's replies: provider_replies; by DHCP type too, when the
+    # dataplane wires the runtime's by-type count (then both must agree)
+    replies = tot["provider_replies"] if tag == "prov" else by_type
+    drops = sum(tot["drops"].values())
+    if replies == 0 or tot["tx"] != replies or drops or tot["tx_full"]:
+        raise SystemExit(f"pcap-rate: {tag} run {i}: replies {replies} tx "
+                         f"{tot['tx']} drops {drops} tx_full {tot['tx_full']}")
+    if tag == "prov" and by_type not in (0, replies):
+        raise SystemExit(f"pcap-rate: provider run {i}: replies by type "
+                         f"{by_type} != provider_replies {replies}")
+    return replies / secs, tot["busy_cycles"] / tot["busy_packets"]
+
+
+rows = []
+for i in range(1, runs + 1):
+    b_rate, b_cyc = load("dpxe", i)
+    p_rate, p_cyc = load("prov", i)
+    rows.append({"run": i, "order": "builtin,provider" if i % 2 else "provider,builtin",
+                 "builtin_replies_per_s": round(b_rate), "builtin_cycles": round(b_cyc, 1),
+                 "provider_replies_per_s": round(p_rate), "provider_cycles": round(p_cyc, 1),
+                 "cycles_ratio": round(p_cyc / b_cyc, 4)})
+med = lambda k: statistics.median(r[k] for r in rows)
+summary = {k: med(k) for k in ("builtin_replies_per_s", "builtin_cycles",
+                               "provider_replies_per_s", "provider_cycles", "cycles_ratio")}
+summary["budget_ratio"] = 1.15
+result = {"benchmark": "bench/pcap-rate.sh --provider", "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+          "loadavg_before": os.environ["LOAD_BEFORE"], "loadavg_after": os.environ["LOAD_AFTER"],
+          "runs": rows, "median": summary}
+os.makedirs(out, exist_ok=True)
+with open(f"{out}/pcap-rate-provider.json", "w") as f:
+    json.dump(result, f, indent=1)
+    f.write("\n")
+md = ["| run | order | built-in replies/s | provider replies/s | built-in cycles/pkt | "
+      "provider cycles/pkt | provider/built-in cycles |", "|---:|---|---:|---:|---:|---:|---:|"]
+for r in rows:
+    md.append(f"| {r['run']} | {r['order']} | {r['builtin_replies_per_s']:,} | "
+              f"{r['provider_replies_per_s']:,} | {r['builtin_cycles']:.0f} | "
+              f"{r['provider_cycles']:.0f} | {r['cycles_ratio']:.3f} |")
+s = summary
+md.append(f"| **median** | | **{s['builtin_replies_per_s']:,.0f}** | "
+          f"**{s['provider_replies_per_s']:,.0f}** | **{s['builtin_cycles']:.0f}** | "
+          f"**{s['provider_cycles']:.0f}** | **{s['cycles_ratio']:.3f}** |")
+md.append("")
+md.append(f"budget: provider/built-in <= 1.15 (informational); load average before "
+          f"{result['loadavg_before']}, after {result['loadavg_after']}")
+text = "\n".join(md) + "\n"
+with open(f"{out}/pcap-rate-provider.md", "w") as f:
+    f.write(text)
+print(text, end="")
+EOF
+fi
 /usr/bin/python3 - <<'EOF'
 import json, os, platform, re, statistics, subprocess, time
 

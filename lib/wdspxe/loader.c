@@ -94,6 +94,12 @@ PxeProviderSetAttribute(HANDLE hProvider, PXE_PROVIDER_ATTRIBUTE Attribute,
 								   : &p->filter_v6,
 				 v, __ATOMIC_RELAXED);
 		return ERROR_SUCCESS;
+	case DPXE_PROV_ATTR_NO_ZERO_FILL:
+		if (uParamLen < sizeof(BOOL))
+			return ERROR_INVALID_PARAMETER;
+		memcpy(&v, pParameterBuffer, sizeof(v));
+		__atomic_store_n(&p->no_zero_fill, v ? true : false, __ATOMIC_RELAXED);
+		return ERROR_SUCCESS;
 	case PXE_PROV_ATTR_IPV6_CAPABLE:
 		if (uParamLen < sizeof(BOOL))
 			return ERROR_INVALID_PARAMETER;
@@ -239,7 +245,10 @@ dpxe_wds_active(void)
 void
 dpxe_wds_unload(void)
 {
-	/* reverse order: a provider may depend on one loaded before it */
+	/* STOP to all first (wds_runtime.h): no provider is gone yet when
+	 * another hears it; then SHUTDOWN in reverse order, since a provider
+	 * may depend on one loaded before it */
+	dpxe_wds_service_control(SERVICE_CONTROL_STOP);
 	while (wds_chain_len > 0)
 		provider_close(&wds_chain[--wds_chain_len], true);
 	wds_registry_fini_runtime();

@@ -16,22 +16,30 @@
  * handle kept past that point is recognised as stale and refused, and a
  * late PxeAsyncRecvDone can never complete the next provider's turn.
  *
+ * The request is parsed once, here, by the parser the built-in path uses
+ * (dpxe_dhcp_parse), into a parse kept per request slot: the filters, the
+ * RFC 2131 destination of PXE_ADDR_USE_DHCP_RULES and the providers
+ * (DpxeRequestDhcpMsg) all read that one parse.
+ *
  * A reply buffer is an mbuf from the request's worker's pool (rte_mempool
  * ops without an lcore cache are safe from any thread). The bytes handed to
- * the provider are the mbuf's data room; in its headroom, before them, a
- * tag records who owns it. A pointer maps back to its tag in O(1): check it
- * lies inside the worker's pool memory (so a foreign pointer is never read
- * through), then read the tag just before it. Ownership changes only by a
- * compare-and-swap of the tag's owner word, so a double free, a free racing
- * with the reclaim at request end, or a free naming another request lose
- * the swap and are refused and counted instead of freeing twice.
+ * the provider are the mbuf's data room; at the very start of its headroom
+ * a tag records who owns it, and the rest of the headroom stays free for
+ * the headers PxeSendReply prepends. A pointer maps back to its tag in
+ * O(1): check it lies inside the worker's pool memory (so a foreign pointer
+ * is never read through), then read the tag a headroom before it.
+ * Ownership changes only by a compare-and-swap of the tag's owner word, so
+ * a double free, a free racing with the reclaim at request end, or a free
+ * naming another request lose the swap and are refused and counted instead
+ * of freeing twice.
  *
- * PxeSendReply copies the payload into a fresh mbuf and prepends the
- * headers there. wdspxe.h promises that the provider keeps its buffer; the
- * copy (at most 1472 bytes) makes send-then-free, free-then-send-completes
- * and several sends of one buffer trivially safe, where sending the buffer
- * itself would need reference counting and a rule against writing it while
- * a send is in flight.
+ * PxeSendReply sends the provider's own buffer when it can: it takes a
+ * second reference on the mbuf (the provider keeps the first and drops it
+ * with PxePacketFree; whichever of TX and PxePacketFree comes last returns
+ * the mbuf to the pool), prepends the headers in the headroom and hands the
+ * mbuf to TX. It copies into a fresh mbuf instead when the buffer is not
+ * one of this request's PxePacketAllocate buffers (stack, heap, pPacket) or
+ * is already in flight (a second send before TX let go of the first).
  */
 #include <pthread.h>
 #include <string.h>
@@ -47,8 +55,11 @@
 #include "wds_rt_internal.h"
 
 #define PKT_MAGIC 0x54454b4350585044ull /* "DPXPCKET" */
-#define TAG_BACK 64 /* the tag sits this far before the payload */
-_Static_assert(RTE_PKTMBUF_HEADROOM >= TAG_BACK, "headroom holds the tag");
+/* The tag sits at the start of the headroom, the payload right after it:
+ * the headers a send prepends end at the payload and never reach the tag. */
+#define TAG_BACK RTE_PKTMBUF_HEADROOM
+#define MAX_HDR (DPXE_ETHER_HDR_LEN + DPXE_VLAN_MAX_DEPTH * DPXE_VLAN_HDR_LEN + \
+		 DPXE_IPV4_HDR_LEN + DPXE_UDP_HDR_LEN)
 
 #define RING_SIZE 4096
 #define FIFO_SIZE (2 * DPXE_WDS_SLOTS) /* >= live pending entries + stale */
@@ -58,15 +69,22 @@ _Static_assert(RTE_PKTMBUF_HEADROOM >= TAG_BACK, "headroom holds the tag");
 #define H_SLOT_BITS 9
 #define H_GEN_BITS 18
 _Static_assert((1u << H_SLOT_BITS) == DPXE_WDS_SLOTS, "slot bits");
+_Static_assert(DPXE_WDS_PKTS_PER_REQ / 2 <= 8, "the worker's half fits wmask");
 _Static_assert((1u << H_WORKER_BITS) == DPXE_WDS_MAX_WORKERS, "worker bits");
 
 enum req_state { REQ_FREE = 0, REQ_ACTIVE, REQ_PENDING };
 
+/* magic, m and size are written by the allocating thread and read by any
+ * (tag_of): relaxed atomics, since a stale pointer may be checked while its
+ * mbuf is handed out again. */
 struct wds_pkt_tag {
 	uint64_t magic;
 	struct rte_mbuf *m;
 	uint64_t owner; /* (handle << 1) | 1 while owned; 0 once freed */
+	uint32_t size;  /* uSize: a send may not go past it */
 };
+_Static_assert(TAG_BACK >= sizeof(struct wds_pkt_tag) + MAX_HDR,
+	       "the headroom holds the tag and the longest headers");
 
 struct wds_req {
 	uint32_t gen;       /* atomic; never 0 */
@@ -75,12 +93,17 @@ struct wds_req {
 	uint16_t prov;      /* index in wds_chain of the provider's turn */
 	uint32_t sends;     /* atomic: PxeSendReply calls in this turn */
 	bool is_dhcp, is_pxe;
+	bool parsed;        /* the worker's parse (msgs[slot]) is valid */
 	struct rte_mbuf *m; /* the request frame; pPacket points into it */
 	struct dpxe_frame f;
 	const uint8_t *payload;
 	uint16_t payload_len;
-	PXE_ADDRESS local, remote;
 	struct wds_pkt_tag *pkts[DPXE_WDS_PKTS_PER_REQ]; /* atomic */
+	/* which entries may be non-empty, so a sweep reads only those: the
+	 * worker's half by a bit each (the worker's alone), the other
+	 * threads' half by one flag they raise after filling an entry */
+	uint8_t wmask;
+	uint8_t foreign;  /* atomic */
 };
 
 struct fifo_ent {
@@ -99,6 +122,10 @@ struct dpxe_wds_worker {
 	uint32_t nfree;
 	uint16_t freelist[DPXE_WDS_SLOTS];
 	struct wds_req req[DPXE_WDS_SLOTS];
+	/* one parse per slot (~12 KB each, apart from the slots so the slot
+	 * array stays small): pointers into the request mbuf, valid while the
+	 * request lives */
+	struct dpxe_dhcp_msg *msgs;
 };
 
 static struct dpxe_wds_worker *wds_workers[DPXE_WDS_MAX_WORKERS];
@@ -193,24 +220,41 @@ tag_of(const struct dpxe_wds_worker *ww, const void *pkt)
 {
 	uintptr_t a = (uintptr_t)pkt;
 	struct wds_pkt_tag *t;
+	struct rte_mbuf *m;
 
 	if (a < TAG_BACK || !in_pool(ww, a - TAG_BACK, sizeof(*t)) ||
 	    (a - TAG_BACK) % _Alignof(struct wds_pkt_tag) != 0)
 		return NULL;
 	t = (struct wds_pkt_tag *)(a - TAG_BACK);
-	if (t->magic != PKT_MAGIC || !in_pool(ww, (uintptr_t)t->m, sizeof(*t->m)) ||
-	    rte_pktmbuf_mtod(t->m, uintptr_t) != a)
+	m = __atomic_load_n(&t->m, __ATOMIC_RELAXED);
+	/* buf_addr is fixed for an mbuf's life: the tag is at its start
+	 * whatever data_off a send left behind */
+	if (__atomic_load_n(&t->magic, __ATOMIC_RELAXED) != PKT_MAGIC ||
+	    !in_pool(ww, (uintptr_t)m, sizeof(*m)) || (uintptr_t)m->buf_addr != (uintptr_t)t)
 		return NULL;
 	return t;
 }
 
-/* Drop a tracking entry that still points at t (it may be gone already). */
+/*
+ * Drop a tracking entry that still points at t (it may be gone already).
+ * The caller owns t (it won the owner swap), so nobody else removes t's
+ * entry meanwhile; only turn_end could, and it runs on the worker. So the
+ * worker may clear it with a plain store; another thread compares and
+ * swaps, since turn_end may empty the entry and a new turn refill it.
+ */
 static void
-untrack(struct wds_req *r, struct wds_pkt_tag *t)
+untrack(const struct dpxe_wds_worker *ww, struct wds_req *r, struct wds_pkt_tag *t)
 {
 	for (unsigned int k = 0; k < DPXE_WDS_PKTS_PER_REQ; k++) {
 		struct wds_pkt_tag *exp = t;
 
+		if (__atomic_load_n(&r->pkts[k], __ATOMIC_RELAXED) != t)
+			continue; /* a plain look before the locked exchange */
+		if (wds_self == ww) {
+			__atomic_store_n(&r->pkts[k], NULL, __ATOMIC_RELAXED);
+			r->wmask &= (uint8_t)~(1u << k); /* 0 for the other half */
+			return;
+		}
 		if (__atomic_compare_exchange_n(&r->pkts[k], &exp, NULL, false,
 						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 			return;
@@ -227,17 +271,28 @@ tag_release(struct wds_pkt_tag *t, uint32_t handle)
 					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 
+/* A provider that set DPXE_PROV_ATTR_NO_ZERO_FILL writes every byte it
+ * sends; any other gets its buffer zeroed, so that no byte of an earlier
+ * frame (another client's request) can reach the wire through a buffer it
+ * did not fill. */
+static inline bool
+wants_zero_fill(const struct wds_provider *p)
+{
+	return !__atomic_load_n(&p->no_zero_fill, __ATOMIC_RELAXED);
+}
+
 PVOID PXEAPI
 PxePacketAllocate(HANDLE hProvider, HANDLE hClientRequest, ULONG uSize)
 {
 	struct dpxe_wds_worker *ww;
+	struct wds_provider *prov;
 	struct wds_req *r;
 	struct wds_pkt_tag *t;
 	struct rte_mbuf *m;
 	uint32_t gen, h;
 	void *p;
 
-	if (wds_provider_from_handle(hProvider) == NULL) {
+	if ((prov = wds_provider_from_handle(hProvider)) == NULL) {
 		SetLastError(ERROR_INVALID_HANDLE);
 		return NULL;
 	}
@@ -257,40 +312,60 @@ PxePacketAllocate(HANDLE hProvider, HANDLE hClientRequest, ULONG uSize)
 		SetLastError(ERROR_NOT_ENOUGH_MEMORY);
 		return NULL;
 	}
-	if (rte_pktmbuf_tailroom(m) < uSize || rte_pktmbuf_headroom(m) < TAG_BACK) {
+	if (rte_pktmbuf_tailroom(m) < uSize || rte_pktmbuf_headroom(m) != TAG_BACK) {
 		rte_pktmbuf_free(m);
 		SetLastError(ERROR_NOT_ENOUGH_MEMORY);
 		return NULL;
 	}
 	p = rte_pktmbuf_mtod(m, void *);
 	h = handle_of(ww, r, gen);
-	t = (struct wds_pkt_tag *)((uint8_t *)p - TAG_BACK);
-	t->magic = PKT_MAGIC;
-	t->m = m;
+	t = m->buf_addr;
+	__atomic_store_n(&t->magic, PKT_MAGIC, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->m, m, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->size, uSize, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->owner, (uint64_t)h << 1 | 1, __ATOMIC_RELEASE);
-	for (unsigned int k = 0; k < DPXE_WDS_PKTS_PER_REQ; k++) {
+	if (wds_self == ww) {
+		/* the worker, inside the provider's call: its half of the
+		 * entries takes no locked exchange. Only the worker fills
+		 * them; another thread only empties one (untrack), so an
+		 * empty entry stays empty until the store below. turn_end
+		 * runs on this thread, so no fence is needed either. */
+		for (unsigned int k = 0; k < DPXE_WDS_PKTS_PER_REQ / 2; k++)
+			if (__atomic_load_n(&r->pkts[k], __ATOMIC_RELAXED) == NULL) {
+				__atomic_store_n(&r->pkts[k], t, __ATOMIC_RELAXED);
+				r->wmask |= (uint8_t)(1u << k);
+				if (wants_zero_fill(prov))
+					memset(p, 0, uSize);
+				return p;
+			}
+	}
+	for (unsigned int k = DPXE_WDS_PKTS_PER_REQ / 2; k < DPXE_WDS_PKTS_PER_REQ; k++) {
 		struct wds_pkt_tag *exp = NULL;
 
+		if (__atomic_load_n(&r->pkts[k], __ATOMIC_RELAXED) != NULL)
+			continue;
 		if (__atomic_compare_exchange_n(&r->pkts[k], &exp, t, false,
-						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			__atomic_store_n(&r->foreign, 1, __ATOMIC_RELEASE);
 			/* The turn may have ended while we tracked it: then
-			 * the reclaim may have missed the entry. Whoever
-			 * wins the owner swap frees it. */
+			 * the sweep may have missed the entry. Whoever wins
+			 * the owner swap frees it (see turn_end). */
 			if (!still(r, gen)) {
-				untrack(r, t);
+				untrack(ww, r, t);
 				if (tag_release(t, h))
 					rte_pktmbuf_free(m);
 				DPXE_WDS_COUNT(ww->c.counters, send_after_end);
 				SetLastError(ERROR_INVALID_HANDLE);
 				return NULL;
 			}
-			memset(p, 0, uSize); /* no stale bytes of old frames */
+			if (wants_zero_fill(prov))
+				memset(p, 0, uSize);
 			return p;
 		}
 	}
 	/* too many buffers held by one request: a leak in the making */
 	__atomic_store_n(&t->owner, 0, __ATOMIC_RELEASE);
-	t->magic = 0;
+	__atomic_store_n(&t->magic, 0, __ATOMIC_RELAXED);
 	rte_pktmbuf_free(m);
 	SetLastError(ERROR_NOT_ENOUGH_MEMORY);
 	return NULL;
@@ -317,16 +392,67 @@ PxePacketFree(HANDLE hProvider, HANDLE hClientRequest, PVOID pPacket)
 		return ERROR_INVALID_PARAMETER;
 	}
 	m = t->m;
-	untrack(&ww->req[(v >> H_WORKER_BITS) & (DPXE_WDS_SLOTS - 1)], t);
+	untrack(ww, &ww->req[(v >> H_WORKER_BITS) & (DPXE_WDS_SLOTS - 1)], t);
+	/* the provider's reference; a send in flight holds its own */
 	rte_pktmbuf_free(m);
 	return ERROR_SUCCESS;
 }
 
+/* ---- the request's parse ---- */
+
+static inline const struct dpxe_dhcp_msg *
+req_msg(const struct dpxe_wds_worker *ww, const struct wds_req *r)
+{
+	return __atomic_load_n(&r->parsed, __ATOMIC_RELAXED) ? &ww->msgs[r - ww->req] : NULL;
+}
+
+const struct dpxe_dhcp_msg *
+DpxeRequestDhcpMsg(HANDLE hClientRequest, ULONG uAbiVersion, ULONG uSize)
+{
+	const struct dpxe_dhcp_msg *msg;
+	struct dpxe_wds_worker *ww;
+	struct wds_req *r;
+	uint32_t gen;
+
+	if (uAbiVersion != DPXE_DHCP_MSG_ABI_VERSION || uSize != sizeof(struct dpxe_dhcp_msg)) {
+		SetLastError(ERROR_NOT_SUPPORTED); /* built against another lib/dhcp */
+		return NULL;
+	}
+	r = req_from_handle(hClientRequest, &ww, &gen);
+	if (r == NULL) {
+		SetLastError(ERROR_INVALID_HANDLE);
+		return NULL;
+	}
+	msg = req_msg(ww, r);
+	if (!still(r, gen)) {
+		SetLastError(ERROR_INVALID_HANDLE);
+		return NULL;
+	}
+	if (msg == NULL)
+		SetLastError(ERROR_INVALID_DATA); /* dpxe_dhcp_parse refused it */
+	return msg;
+}
+
 /* ---- sending ---- */
 
+/* The DHCP message type of a reply (option 53), 0 (BOOTP) when it has none;
+ * the replies are counted by it. dpxe's replies and PxeDhcpInitialize +
+ * PxeDhcpAppendOption put 53 first, so this is a short look. */
+static uint8_t
+reply_type(LPCVOID pkt, ULONG len)
+{
+	PVOID v = NULL;
+	BYTE l = 0;
+
+	if (PxeDhcpGetOptionValue(pkt, len, 1, DPXE_OPT_MSG_TYPE, &l, &v) != ERROR_SUCCESS ||
+	    l != 1 || *(const uint8_t *)v > DPXE_DHCP_MSG_TYPE_MAX)
+		return DPXE_DHCP_BOOTP;
+	return *(const uint8_t *)v;
+}
+
 static DWORD
-pick_dest(const struct wds_req *r, const struct dpxe_frame *f, LPCVOID pkt, ULONG len,
-	  const PXE_ADDRESS *a, struct dpxe_udp4_spec *s)
+pick_dest(const struct dpxe_dhcp_msg *msg, const struct dpxe_frame *f, LPCVOID pkt,
+	  ULONG len, uint8_t type, const PXE_ADDRESS *a, struct dpxe_udp4_spec *s)
 {
 	const uint8_t *src_mac = dpxe_frame_src_mac(f);
 	ULONG flags = a != NULL ? a->uFlags : 0;
@@ -341,23 +467,15 @@ pick_dest(const struct wds_req *r, const struct dpxe_frame *f, LPCVOID pkt, ULON
 		s->ip_dst = DPXE_IPV4_BROADCAST;
 	}
 	if (flags & PXE_ADDR_USE_DHCP_RULES) {
-		struct dpxe_dhcp_msg msg;
 		struct dpxe_reply_dest d;
-		PVOID v53 = NULL;
-		BYTE l53 = 0;
-		uint8_t type = 0;
 		uint32_t yiaddr = 0;
 
 		/* a non-DHCP BOOTP request has no DHCP rules: source it is */
-		if (!r->is_dhcp ||
-		    dpxe_dhcp_parse(r->payload, r->payload_len, &msg) != DPXE_DROP_OK)
+		if (msg == NULL || msg->msg_type == DPXE_DHCP_BOOTP)
 			return ERROR_SUCCESS;
-		if (PxeDhcpGetOptionValue(pkt, len, 1, 53, &l53, &v53) == ERROR_SUCCESS &&
-		    l53 == 1)
-			type = *(const uint8_t *)v53;
 		if (len >= 20)
 			memcpy(&yiaddr, (const uint8_t *)pkt + 16, 4);
-		dpxe_reply_dest_pick(f, &msg, type, yiaddr, &d);
+		dpxe_reply_dest_pick(f, msg, type, yiaddr, &d);
 		memcpy(s->dst_mac, d.mac, 6);
 		if (d.l2_broadcast)
 			memset(s->dst_mac, 0xff, 6);
@@ -391,18 +509,59 @@ pick_dest(const struct wds_req *r, const struct dpxe_frame *f, LPCVOID pkt, ULON
 	return ERROR_SUCCESS;
 }
 
-DWORD PXEAPI
-PxeSendReply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS *pAddress)
+/*
+ * The provider's own mbuf, with a reference of ours, if pPacket is a buffer
+ * of this request's turn that is not in flight; NULL means copy. Taking the
+ * reference by compare-and-swap from 1 means no other send (or TX) holds it,
+ * so nobody else reads the headroom and mbuf fields we are about to write.
+ * ERROR_INVALID_PARAMETER in *rc: a send longer than the buffer.
+ */
+static struct rte_mbuf *
+own_buffer(struct dpxe_wds_worker *ww, uint32_t h, LPCVOID pPacket, ULONG len, DWORD *rc)
+{
+	struct wds_pkt_tag *t = tag_of(ww, pPacket);
+	struct rte_mbuf *m;
+	uint16_t one = 1;
+
+	if (t == NULL || __atomic_load_n(&t->owner, __ATOMIC_ACQUIRE) != ((uint64_t)h << 1 | 1))
+		return NULL;
+	if (len > __atomic_load_n(&t->size, __ATOMIC_RELAXED)) {
+		*rc = ERROR_INVALID_PARAMETER; /* would send bytes it never had */
+		return NULL;
+	}
+	m = t->m;
+	if (!__atomic_compare_exchange_n(&m->refcnt, &one, 2, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED))
+		return NULL; /* in flight: copy */
+	return m;
+}
+
+/* Hand a finished reply to the worker's TX, counted by DHCP type. Runs on
+ * the worker. The type travels in the mbuf (hash.usr: unused on TX). */
+static inline void
+tx_reply(struct dpxe_wds_worker *ww, struct rte_mbuf *m)
+{
+	if (ww->c.replies_by_type != NULL)
+		ww->c.replies_by_type[m->hash.usr]++;
+	DPXE_WDS_COUNT_LOCAL(ww->c.counters, replies);
+	ww->c.tx(ww->c.tx_ctx, m);
+}
+
+/* PxeSendReply, with the payload's one's complement sum when the caller
+ * knows it (DPXE_NO_SUM: sum it here). */
+static DWORD
+send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS *pAddress,
+	   uint32_t psum)
 {
 	struct dpxe_wds_worker *ww;
 	struct dpxe_udp4_spec s;
 	struct dpxe_frame f;
 	struct wds_req *r;
 	struct rte_mbuf *out;
-	uint32_t gen;
-	size_t hdr, len;
-	uint8_t *frame;
-	DWORD rc;
+	uint32_t gen, sends;
+	size_t hdr, len, room;
+	uint8_t *frame, type;
+	DWORD rc = ERROR_SUCCESS;
 
 	r = req_from_handle(hClientRequest, &ww, &gen);
 	if (r == NULL) {
@@ -412,7 +571,15 @@ PxeSendReply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRE
 	}
 	if (pPacket == NULL || uPacketLen == 0 || uPacketLen > DPXE_WDS_MAX_PAYLOAD)
 		return ERROR_INVALID_PARAMETER;
-	if (__atomic_fetch_add(&r->sends, 1, __ATOMIC_RELAXED) >= DPXE_WDS_MAX_SENDS) {
+	/* the worker counts without a locked add (a provider thread sending
+	 * at the same moment may make the cap one send looser) */
+	if (wds_self == ww) {
+		sends = __atomic_load_n(&r->sends, __ATOMIC_RELAXED);
+		__atomic_store_n(&r->sends, sends + 1, __ATOMIC_RELAXED);
+	} else {
+		sends = __atomic_fetch_add(&r->sends, 1, __ATOMIC_RELAXED);
+	}
+	if (sends >= DPXE_WDS_MAX_SENDS) {
 		DPXE_WDS_COUNT(ww->c.counters, send_flood);
 		return ERROR_NOT_ENOUGH_MEMORY;
 	}
@@ -420,7 +587,8 @@ PxeSendReply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRE
 	 * end meanwhile (the slot could be reused and rewritten) */
 	f = r->f;
 	memset(&s, 0, sizeof(s));
-	rc = pick_dest(r, &f, pPacket, uPacketLen, pAddress, &s);
+	type = reply_type(pPacket, uPacketLen);
+	rc = pick_dest(req_msg(ww, r), &f, pPacket, uPacketLen, type, pAddress, &s);
 	if (!still(r, gen)) {
 		DPXE_WDS_COUNT(ww->c.counters, send_after_end);
 		return ERROR_INVALID_HANDLE;
@@ -440,21 +608,34 @@ PxeSendReply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRE
 	s.ttl = 64;
 	s.ip_csum_offload = ww->c.tx_ip_csum;
 	s.udp_csum = true;
-
-	out = rte_pktmbuf_alloc(ww->c.pool);
-	if (out == NULL) {
-		DPXE_WDS_COUNT(ww->c.counters, send_fail);
-		return ERROR_NOT_ENOUGH_MEMORY;
-	}
 	hdr = dpxe_udp4_header_len(&s);
-	frame = rte_pktmbuf_mtod(out, uint8_t *);
-	if (hdr + uPacketLen > rte_pktmbuf_tailroom(out)) {
-		rte_pktmbuf_free(out);
-		DPXE_WDS_COUNT(ww->c.counters, send_fail);
-		return ERROR_INVALID_PARAMETER;
+
+	out = own_buffer(ww, handle_of(ww, r, gen), pPacket, uPacketLen, &rc);
+	if (out != NULL) {
+		/* headers go in the headroom, right before the payload */
+		out->data_off = (uint16_t)(TAG_BACK - hdr);
+		frame = rte_pktmbuf_mtod(out, uint8_t *);
+		room = (size_t)out->buf_len - out->data_off;
+	} else {
+		if (rc != ERROR_SUCCESS) {
+			DPXE_WDS_COUNT(ww->c.counters, send_fail);
+			return rc;
+		}
+		out = rte_pktmbuf_alloc(ww->c.pool);
+		if (out == NULL) {
+			DPXE_WDS_COUNT(ww->c.counters, send_fail);
+			return ERROR_NOT_ENOUGH_MEMORY;
+		}
+		frame = rte_pktmbuf_mtod(out, uint8_t *);
+		room = rte_pktmbuf_tailroom(out);
+		if (hdr + uPacketLen > room) {
+			rte_pktmbuf_free(out);
+			DPXE_WDS_COUNT(ww->c.counters, send_fail);
+			return ERROR_INVALID_PARAMETER;
+		}
+		memcpy(frame + hdr, pPacket, uPacketLen);
 	}
-	memcpy(frame + hdr, pPacket, uPacketLen);
-	len = dpxe_udp4_write(frame, rte_pktmbuf_tailroom(out), &s, uPacketLen);
+	len = dpxe_udp4_write_summed(frame, room, &s, uPacketLen, psum);
 	if (len == 0 || !still(r, gen)) {
 		rte_pktmbuf_free(out);
 		if (len == 0) {
@@ -466,20 +647,36 @@ PxeSendReply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRE
 	}
 	out->data_len = (uint16_t)len;
 	out->pkt_len = (uint32_t)len;
+	out->ol_flags = 0;
+	out->hash.usr = type;
 	if (s.ip_csum_offload) {
 		out->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		out->l2_len = (uint16_t)(hdr - DPXE_IPV4_HDR_LEN - DPXE_UDP_HDR_LEN);
 		out->l3_len = DPXE_IPV4_HDR_LEN;
 	}
 	if (wds_self == ww) {
-		ww->c.tx(ww->c.tx_ctx, out);
+		tx_reply(ww, out);
 	} else if (rte_ring_mp_enqueue(ww->ring, out) != 0) {
 		rte_pktmbuf_free(out);
 		DPXE_WDS_COUNT(ww->c.counters, send_fail);
 		return ERROR_NOT_ENOUGH_MEMORY;
 	}
-	DPXE_WDS_COUNT(ww->c.counters, replies);
 	return ERROR_SUCCESS;
+}
+
+DWORD PXEAPI
+PxeSendReply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS *pAddress)
+{
+	return send_reply(hClientRequest, pPacket, uPacketLen, pAddress, DPXE_NO_SUM);
+}
+
+DWORD
+DpxeSendReplySummed(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen,
+		    PXE_ADDRESS *pAddress, DWORD dwPayloadSum)
+{
+	/* DPXE_NO_SUM is no sum at all: a folded one's complement sum of a
+	 * payload never reaches it, so it cannot be confused with one */
+	return send_reply(hClientRequest, pPacket, uPacketLen, pAddress, dwPayloadSum);
 }
 
 /* ---- async completion ---- */
@@ -522,28 +719,78 @@ PxeAsyncRecvDone(HANDLE hClientRequest, PXE_BOOT_ACTION Action)
 
 /* ---- the chain, on the worker ---- */
 
-/* End a provider's turn: its handle goes stale, its leftovers come back. */
+/*
+ * Take back a tracked buffer still owned under any handle of slot r: when
+ * the worker sweeps a slot, every such handle is stale (the next turn's has
+ * not been handed out yet).
+ */
+static bool
+reclaim(const struct dpxe_wds_worker *ww, const struct wds_req *r, struct wds_pkt_tag *t)
+{
+	const uint32_t id_mask = (1u << (H_SLOT_BITS + H_WORKER_BITS)) - 1;
+	uint32_t id = handle_of(ww, r, 0);
+	uint64_t v = __atomic_load_n(&t->owner, __ATOMIC_ACQUIRE);
+
+	while (v != 0 && ((uint32_t)(v >> 1) & id_mask) == id)
+		if (__atomic_compare_exchange_n(&t->owner, &v, 0, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+static void
+sweep_entry(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int k)
+{
+	struct wds_pkt_tag *t;
+
+	/* most entries are empty: a plain load first, the locked exchange
+	 * only for one that holds something */
+	if (__atomic_load_n(&r->pkts[k], __ATOMIC_ACQUIRE) == NULL)
+		return;
+	t = __atomic_exchange_n(&r->pkts[k], NULL, __ATOMIC_ACQ_REL);
+	if (t != NULL && reclaim(ww, r, t)) {
+		rte_pktmbuf_free(t->m);
+		DPXE_WDS_COUNT_LOCAL(ww->c.counters, leaks_reclaimed);
+	}
+}
+
+/*
+ * Free the buffers still tracked on slot r (leaks). Runs on the worker.
+ * The other threads' half is read only when one raised the flag: it is
+ * lowered before the look, so an entry filled after the look raises it
+ * again for the next sweep; one filled before it is seen (the flag was
+ * read with acquire after the entry was filled).
+ */
+static void
+sweep(struct dpxe_wds_worker *ww, struct wds_req *r)
+{
+	for (unsigned int m = r->wmask; m != 0; m &= m - 1)
+		sweep_entry(ww, r, (unsigned int)__builtin_ctz(m));
+	r->wmask = 0;
+	if (__atomic_load_n(&r->foreign, __ATOMIC_ACQUIRE) == 0)
+		return;
+	__atomic_store_n(&r->foreign, 0, __ATOMIC_SEQ_CST);
+	for (unsigned int k = DPXE_WDS_PKTS_PER_REQ / 2; k < DPXE_WDS_PKTS_PER_REQ; k++)
+		sweep_entry(ww, r, k);
+}
+
+/*
+ * End a provider's turn: its handle goes stale, its leftovers come back.
+ *
+ * No fence between the generation store and the sweep (a locked exchange
+ * there was 5 % of the provider path). The price: a provider thread that
+ * tracks a buffer in the same instant may see the old generation while
+ * the sweep still sees the entry empty, and keep a buffer of a finished
+ * turn. That buffer is not lost: its entry stays, and the next sweep of
+ * this slot (the next turn's end, or dpxe_wds_worker_free) reclaims it,
+ * since its owner is then a stale handle of the slot; a send with it is
+ * refused (stale handle), a PxePacketFree frees it.
+ */
 static void
 turn_end(struct dpxe_wds_worker *ww, struct wds_req *r)
 {
-	uint32_t h = handle_of(ww, r, r->gen);
-
-	__atomic_store_n(&r->gen, next_gen(r->gen), __ATOMIC_SEQ_CST);
-	for (unsigned int k = 0; k < DPXE_WDS_PKTS_PER_REQ; k++) {
-		struct wds_pkt_tag *t;
-
-		/* most slots are empty: a plain load first, the locked exchange
-		 * only for a slot that holds something (an exchange per slot
-		 * cost more than the whole built-in reply) */
-		if (__atomic_load_n(&r->pkts[k], __ATOMIC_ACQUIRE) == NULL)
-			continue;
-		t = __atomic_exchange_n(&r->pkts[k], NULL, __ATOMIC_SEQ_CST);
-
-		if (t != NULL && tag_release(t, h)) {
-			rte_pktmbuf_free(t->m);
-			DPXE_WDS_COUNT(ww->c.counters, leaks_reclaimed);
-		}
-	}
+	__atomic_store_n(&r->gen, next_gen(r->gen), __ATOMIC_RELEASE);
+	sweep(ww, r);
 }
 
 static void
@@ -558,6 +805,9 @@ req_end(struct dpxe_wds_worker *ww, struct wds_req *r)
 	ww->freelist[ww->nfree++] = (uint16_t)(r - ww->req);
 }
 
+/* is_dhcp / is_pxe come from the worker's parse (dispatch), not from
+ * PxeDhcpIsValid; see dpxe_wds_dispatch in wds_runtime.h for how the two
+ * differ. */
 static bool
 filter_ok(const struct wds_provider *p, const struct wds_req *r)
 {
@@ -586,7 +836,7 @@ apply(struct dpxe_wds_worker *ww, struct wds_req *r, PXE_BOOT_ACTION action)
 		req_end(ww, r);
 		return false;
 	case PXE_BA_IGNORE:
-		DPXE_WDS_COUNT(ww->c.counters, ignored);
+		DPXE_WDS_COUNT_LOCAL(ww->c.counters, ignored);
 		req_end(ww, r);
 		return false;
 	case PXE_BA_REJECTED:
@@ -594,10 +844,31 @@ apply(struct dpxe_wds_worker *ww, struct wds_req *r, PXE_BOOT_ACTION action)
 		return true;
 	default:
 		/* a wrong value must not be guessed at: drop, as IGNORE */
-		DPXE_WDS_COUNT(ww->c.counters, bad_action);
+		DPXE_WDS_COUNT_LOCAL(ww->c.counters, bad_action);
 		req_end(ww, r);
 		return false;
 	}
+}
+
+/* The addresses handed to RECV_REQUEST. local is our address (the
+ * SampleProvider copies it into siaddr and option 54, so it is ours even
+ * for a broadcast request; the flag says that it was one). */
+static inline void
+addresses(const struct dpxe_wds_worker *ww, const struct wds_req *r, PXE_ADDRESS *local,
+	  PXE_ADDRESS *remote)
+{
+	memset(local, 0, sizeof(*local));
+	local->uFlags = PXE_ADDR_USE_ADDR | (r->f.ip_dst == DPXE_IPV4_BROADCAST
+						     ? PXE_ADDR_BROADCAST
+						     : PXE_ADDR_USE_PORT);
+	memcpy(local->bAddress, &ww->c.src_ip, 4);
+	local->uAddrLen = 4;
+	local->uPort = r->f.dst_port;
+	memset(remote, 0, sizeof(*remote));
+	remote->uFlags = PXE_ADDR_USE_ADDR | PXE_ADDR_USE_PORT;
+	memcpy(remote->bAddress, &r->f.ip_src, 4);
+	remote->uAddrLen = 4;
+	remote->uPort = r->f.src_port;
 }
 
 /* Offer r to providers from index i on, until one keeps it. */
@@ -615,8 +886,7 @@ run_chain(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int i)
 		r->prov = (uint16_t)i;
 		r->sends = 0;
 		r->state = REQ_ACTIVE;
-		local = r->local;   /* copies: a provider may scribble */
-		remote = r->remote;
+		addresses(ww, r, &local, &remote); /* fresh: a provider may scribble */
 		rc = p->recv((HANDLE)(uintptr_t)handle_of(ww, r, r->gen), (PVOID)r->payload,
 			     r->payload_len, &local, &remote, &action, p->recv_ctx);
 		if (rc == ERROR_IO_PENDING) {
@@ -630,44 +900,40 @@ run_chain(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int i)
 		if (!apply(ww, r, action))
 			return;
 	}
-	DPXE_WDS_COUNT(ww->c.counters, rejected_all);
+	DPXE_WDS_COUNT_LOCAL(ww->c.counters, rejected_all);
 	req_end(ww, r);
 }
 
 void
 dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct dpxe_frame *f)
 {
+	struct dpxe_dhcp_msg *msg;
 	struct wds_req *r;
-	BOOL pxe = FALSE;
+	uint16_t slot;
+	bool parsed;
 
 	if (unlikely(ww->nfree == 0)) {
-		DPXE_WDS_COUNT(ww->c.counters, no_slot);
+		DPXE_WDS_COUNT_LOCAL(ww->c.counters, no_slot);
 		rte_pktmbuf_free(m);
 		return;
 	}
 	wds_self = ww;
-	r = &ww->req[ww->freelist[--ww->nfree]];
+	slot = ww->freelist[--ww->nfree];
+	r = &ww->req[slot];
+	msg = &ww->msgs[slot];
 	r->m = m;
-	r->f = *f;
 	r->payload = dpxe_frame_payload(f);
 	r->payload_len = f->payload_len;
-	r->is_dhcp = PxeDhcpIsValid(r->payload, r->payload_len, TRUE, &pxe) == ERROR_SUCCESS;
-	r->is_pxe = r->is_dhcp && pxe;
-	/* local: our address (the SampleProvider copies it into siaddr and
-	 * option 54, so it is ours even for a broadcast; the flag says that) */
-	memset(&r->local, 0, sizeof(r->local));
-	r->local.uFlags = PXE_ADDR_USE_ADDR |
-			  (f->ip_dst == DPXE_IPV4_BROADCAST ? PXE_ADDR_BROADCAST
-							    : PXE_ADDR_USE_PORT);
-	memcpy(r->local.bAddress, &ww->c.src_ip, 4);
-	r->local.uAddrLen = 4;
-	r->local.uPort = f->dst_port;
-	memset(&r->remote, 0, sizeof(r->remote));
-	r->remote.uFlags = PXE_ADDR_USE_ADDR | PXE_ADDR_USE_PORT;
-	memcpy(r->remote.bAddress, &f->ip_src, 4);
-	r->remote.uAddrLen = 4;
-	r->remote.uPort = f->src_port;
-	DPXE_WDS_COUNT(ww->c.counters, requests);
+	/* the one parse of this request (the built-in path's parser) */
+	parsed = dpxe_dhcp_parse(r->payload, r->payload_len, msg) == DPXE_DROP_OK;
+	__atomic_store_n(&r->parsed, parsed, __ATOMIC_RELAXED);
+	r->is_dhcp = parsed && msg->msg_type != DPXE_DHCP_BOOTP;
+	r->is_pxe = r->is_dhcp && msg->vendor_class.pxe_client;
+	/* after the parse, not before: f was just written field by field, and
+	 * copying it in wide loads at once stalls on store forwarding (that
+	 * was a tenth of this function) */
+	r->f = *f;
+	DPXE_WDS_COUNT_LOCAL(ww->c.counters, requests);
 	run_chain(ww, r, 0);
 	wds_self = NULL;
 }
@@ -730,7 +996,7 @@ dpxe_wds_poll(struct dpxe_wds_worker *ww, uint64_t now)
 		if (v & 1)
 			complete(ww, v);
 		else
-			ww->c.tx(ww->c.tx_ctx, msgs[i]);
+			tx_reply(ww, msgs[i]);
 	}
 	while (ww->fifo_head != ww->fifo_tail) {
 		struct fifo_ent *e = &ww->fifo[ww->fifo_head % FIFO_SIZE];
@@ -742,7 +1008,7 @@ dpxe_wds_poll(struct dpxe_wds_worker *ww, uint64_t now)
 		ww->fifo_head++;
 		r = req_from_handle((HANDLE)(uintptr_t)e->handle, &x, NULL);
 		if (r != NULL && r->state == REQ_PENDING) {
-			DPXE_WDS_COUNT(ww->c.counters, timeouts);
+			DPXE_WDS_COUNT_LOCAL(ww->c.counters, timeouts);
 			req_end(ww, r);
 		}
 	}
@@ -762,7 +1028,7 @@ dpxe_wds_worker_drain(struct dpxe_wds_worker *ww, uint32_t max_ms)
 		nanosleep(&ts, NULL);
 	for (unsigned int i = 0; i < DPXE_WDS_SLOTS; i++)
 		if (ww->req[i].state == REQ_PENDING) {
-			DPXE_WDS_COUNT(ww->c.counters, timeouts);
+			DPXE_WDS_COUNT_LOCAL(ww->c.counters, timeouts);
 			req_end(ww, &ww->req[i]);
 		}
 }
@@ -784,7 +1050,11 @@ dpxe_wds_worker_create(const struct dpxe_wds_worker_conf *conf)
 	ww->c = *conf;
 	snprintf(name, sizeof(name), "dpxe_wds_%u", conf->index);
 	ww->ring = rte_ring_create(name, RING_SIZE, conf->socket, RING_F_SC_DEQ);
-	if (ww->ring == NULL) {
+	ww->msgs = rte_malloc_socket("dpxe_wds_msgs", sizeof(*ww->msgs) * DPXE_WDS_SLOTS,
+				     RTE_CACHE_LINE_SIZE, conf->socket);
+	if (ww->ring == NULL || ww->msgs == NULL) {
+		rte_ring_free(ww->ring);
+		rte_free(ww->msgs);
 		rte_free(ww);
 		return NULL;
 	}
@@ -810,12 +1080,15 @@ dpxe_wds_worker_free(struct dpxe_wds_worker *ww)
 		return;
 	if (wds_workers[ww->c.index] == ww)
 		__atomic_store_n(&wds_workers[ww->c.index], NULL, __ATOMIC_RELEASE);
-	for (unsigned int i = 0; i < DPXE_WDS_SLOTS; i++)
+	for (unsigned int i = 0; i < DPXE_WDS_SLOTS; i++) {
 		if (ww->req[i].state != REQ_FREE)
 			req_end(ww, &ww->req[i]);
+		sweep(ww, &ww->req[i]); /* what a late tracking left behind */
+	}
 	while (rte_ring_dequeue(ww->ring, &msg) == 0)
 		if (((uintptr_t)msg & 1) == 0)
-			rte_pktmbuf_free(msg);
+			rte_pktmbuf_free(msg); /* a reply never sent */
 	rte_ring_free(ww->ring);
+	rte_free(ww->msgs);
 	rte_free(ww);
 }

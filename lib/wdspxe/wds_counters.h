@@ -29,4 +29,11 @@ struct dpxe_wds_counters {
 #define DPXE_WDS_COUNT(c, field) \
 	__atomic_fetch_add(&(c)->field, 1, __ATOMIC_RELAXED)
 
+/* For the counters only the worker lcore writes (requests, replies,
+ * rejected_all, ignored, no_slot, timeouts, leaks_reclaimed, bad_action):
+ * no locked add per request, still atomic accesses for the readers. */
+#define DPXE_WDS_COUNT_LOCAL(c, field) \
+	__atomic_store_n(&(c)->field, __atomic_load_n(&(c)->field, __ATOMIC_RELAXED) + 1, \
+			 __ATOMIC_RELAXED)
+
 #endif /* DPXE_WDS_COUNTERS_H */

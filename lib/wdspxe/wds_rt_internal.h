@@ -40,6 +40,7 @@ struct wds_provider {
 	ULONG filter;                  /* PXE_PROV_FILTER_*, default ALL */
 	ULONG filter_v6;
 	BOOL ipv6;                     /* default FALSE: never given v6 */
+	bool no_zero_fill;             /* DPXE_PROV_ATTR_NO_ZERO_FILL */
 	struct dpxe_wds_hkey key;
 };
 #define WDS_PROV_MAGIC 0x564f525050585044ull /* "DPXPPROV" */

@@ -54,6 +54,12 @@ struct dpxe_wds_worker_conf {
 	void *tx_ctx;
 	struct dpxe_wds_counters *counters;
 	uint32_t timeout_ms;       /* pending request timeout */
+	/* Optional (NULL: not counted): the worker's replies-by-DHCP-type
+	 * array (DPXE_DHCP_MSG_TYPE_MAX + 1 entries, index 0 = BOOTP, i.e. a
+	 * reply without option 53), bumped with a plain increment on the
+	 * worker lcore as each provider reply goes to tx, like the built-in
+	 * path's replies[]. counters->replies counts them all as well. */
+	uint64_t *replies_by_type;
 };
 
 /**
@@ -89,6 +95,23 @@ void dpxe_wds_worker_free(struct dpxe_wds_worker *ww);
  * Offer one request to the chain. Takes m (the received frame; pPacket
  * points into it until the request ends). f is the parsed frame (kind
  * UDP4, pointing into m). Runs the synchronous part at once.
+ *
+ * The payload is parsed once, here, with dpxe_dhcp_parse (the built-in
+ * path's parser), and the parse is kept with the request: providers get it
+ * through DpxeRequestDhcpMsg and PXE_ADDR_USE_DHCP_RULES reads it. The
+ * provider filters read it too: a request is "DHCP" (PXE_PROV_FILTER_
+ * DHCP_ONLY) when dpxe_dhcp_parse accepts it and it has option 53, and
+ * "PXE" (PXE_ONLY) when it is DHCP and its option 60 starts with
+ * "PXEClient". That differs from PxeDhcpIsValid, which WDS's filters are
+ * described by, in a few corners: a message without an End option, or
+ * with bytes other than Pad after End, or a sname/file field without a
+ * NUL, is DHCP here (dpxe_dhcp_parse stops at End or at the end of the
+ * data, as clients and the built-in path do) but not to PxeDhcpIsValid;
+ * a message with htype other than Ethernet, hlen other than 6, a wrong
+ * length for options 53/57/61/93/94/97, or a broken option 43 of a
+ * PXEClient is not DHCP here (dpxe would never answer it) but may be to
+ * PxeDhcpIsValid. Requests that fail to parse still reach providers with
+ * the ALL filter, as before.
  */
 void dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m,
 		       const struct dpxe_frame *f);
@@ -106,5 +129,37 @@ unsigned int dpxe_wds_poll(struct dpxe_wds_worker *ww, uint64_t now);
  * end what is left (counted as timeouts). Runs on the worker lcore.
  */
 void dpxe_wds_worker_drain(struct dpxe_wds_worker *ww, uint32_t max_ms);
+
+/*
+ * Service control (PXE_CALLBACK_SERVICE_CONTROL, the optional callback of
+ * wdspxe-api.md section 2.4). WDS does not document which codes it
+ * forwards; dpxe delivers exactly these:
+ *   - SERVICE_CONTROL_PARAMCHANGE (6): dpxe_wds_notify_reload, called by the
+ *     main thread when dpxe reloads its configuration (SIGHUP). Workers
+ *     keep calling RECV_REQUEST meanwhile, on their own lcores.
+ *   - SERVICE_CONTROL_STOP (1): by dpxe_wds_unload, to every provider that
+ *     registered the callback, before any SHUTDOWN callback runs. By then
+ *     the workers are stopped and drained: no request arrives after STOP.
+ *     (SHUTDOWN (5) means a system shutdown to a Windows service; dpxe
+ *     cannot tell one from a plain stop, so it sends STOP only.)
+ *   - anything else only when someone calls dpxe_wds_service_control.
+ * PAUSE/CONTINUE/INTERROGATE and the NETBIND and device codes are never
+ * sent: dpxe has no such states or events.
+ */
+#define DPXE_SERVICE_CONTROL_STOP 1u
+#define DPXE_SERVICE_CONTROL_PARAMCHANGE 6u
+
+/**
+ * Call every registered SERVICE_CONTROL callback, in chain order, with
+ * code. From the main thread, between dpxe_wds_load and dpxe_wds_unload
+ * (never concurrently with either). A callback's error is logged and does
+ * not stop the others.
+ * @return the number of providers called (0 when none registered).
+ */
+unsigned int dpxe_wds_service_control(uint32_t code);
+
+/** dpxe_wds_service_control(SERVICE_CONTROL_PARAMCHANGE): the config was
+ *  reloaded (SIGHUP). */
+void dpxe_wds_notify_reload(void);
 
 #endif /* DPXE_WDS_RUNTIME_H */

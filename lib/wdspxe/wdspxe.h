@@ -46,8 +46,9 @@
  *     action is known: the callback's return, or PxeAsyncRecvDone after
  *     ERROR_IO_PENDING. Copy anything needed after that.
  *   - A buffer from PxePacketAllocate: the provider's until it calls
- *     PxePacketFree, on every path. PxeSendReply copies the bytes and does
- *     not take the buffer over, so free it right after sending.
+ *     PxePacketFree, on every path. PxeSendReply does not take the buffer
+ *     over, so free it right after sending (dpxe may send the buffer
+ *     itself, without a copy: see "PxeSendReply without a copy" below).
  *   - Pointers returned by Pxe*GetOptionValue, PxeDhcpv6GetVendorOptionValue
  *     and PxeDhcpv6ParseRelayForw point into the packet passed in: no copy,
  *     nothing to free, valid as long as that packet.
@@ -231,6 +232,8 @@ typedef ULONG PXE_PROVIDER_ATTRIBUTE;
 #define PXE_PROV_ATTR_FILTER 0
 #define PXE_PROV_ATTR_FILTER_IPV6 1
 #define PXE_PROV_ATTR_IPV6_CAPABLE 2
+/* dpxe's own attributes (not in the SDK) start here; see the extensions */
+#define DPXE_PROV_ATTR_NO_ZERO_FILL 0x10000
 
 #define PXE_PROV_FILTER_ALL 0x0000
 #define PXE_PROV_FILTER_DHCP_ONLY 0x0001
@@ -370,6 +373,34 @@ typedef DWORD(PXEAPI *PFN_PXE_PROVIDER_RECV_REQUEST)(HANDLE hClientRequest, PVOI
 typedef DWORD(PXEAPI *PFN_PXE_PROVIDER_SHUTDOWN)(PVOID pContext);
 /* PXE_CALLBACK_SERVICE_CONTROL */
 typedef DWORD(PXEAPI *PFN_PXE_PROVIDER_SERVICE_CONTROL)(PVOID pContext, DWORD dwControl);
+
+/*
+ * dwControl values (winsvc.h's HandlerEx codes, for source compatibility).
+ * dpxe delivers SERVICE_CONTROL_PARAMCHANGE when it reloads its
+ * configuration (SIGHUP) and SERVICE_CONTROL_STOP once at stop, after the
+ * last request and before the SHUTDOWN callback; never the others. The
+ * callback runs on dpxe's main thread while workers may be calling
+ * RECV_REQUEST: it must be thread-safe with it, and must not block long.
+ */
+#ifndef SERVICE_CONTROL_STOP
+#define SERVICE_CONTROL_STOP 0x00000001
+#define SERVICE_CONTROL_PAUSE 0x00000002
+#define SERVICE_CONTROL_CONTINUE 0x00000003
+#define SERVICE_CONTROL_INTERROGATE 0x00000004
+#define SERVICE_CONTROL_SHUTDOWN 0x00000005
+#define SERVICE_CONTROL_PARAMCHANGE 0x00000006
+#define SERVICE_CONTROL_NETBINDADD 0x00000007
+#define SERVICE_CONTROL_NETBINDREMOVE 0x00000008
+#define SERVICE_CONTROL_NETBINDENABLE 0x00000009
+#define SERVICE_CONTROL_NETBINDDISABLE 0x0000000A
+#define SERVICE_CONTROL_DEVICEEVENT 0x0000000B
+#define SERVICE_CONTROL_HARDWAREPROFILECHANGE 0x0000000C
+#define SERVICE_CONTROL_POWEREVENT 0x0000000D
+#define SERVICE_CONTROL_SESSIONCHANGE 0x0000000E
+#define SERVICE_CONTROL_PRESHUTDOWN 0x0000000F
+#define SERVICE_CONTROL_TIMECHANGE 0x00000010
+#define SERVICE_CONTROL_TRIGGEREVENT 0x00000020
+#endif
 
 /* ---- Registration (installers and tools) ----------------------------- */
 
@@ -573,7 +604,8 @@ DWORD PXEAPI PxeDhcpv6CreateRelayRepl(PPXE_DHCPV6_NESTED_RELAY_MESSAGE pRelayMes
  * dpxe's limits and choices where WDS documents none (counted per worker in
  * the stats as provider_*; nothing a provider does crashes dpxe):
  *   - PxePacketAllocate: at most 1472 bytes (a UDP payload in a 1500-byte
- *     packet), zero-filled, at most 16 held per request at once; NULL with
+ *     packet), zero-filled unless the provider set
+ *     DPXE_PROV_ATTR_NO_ZERO_FILL, at most 16 held per request at once; NULL with
  *     ERROR_NOT_ENOUGH_MEMORY otherwise. Buffers still held when the
  *     provider's turn with the request ends (its return, PxeAsyncRecvDone,
  *     a timeout) are reclaimed (provider_leaks_reclaimed).
@@ -581,7 +613,9 @@ DWORD PXEAPI PxeDhcpv6CreateRelayRepl(PPXE_DHCPV6_NESTED_RELAY_MESSAGE pRelayMes
  *     request's, or of a pointer dpxe never handed out:
  *     ERROR_INVALID_PARAMETER (provider_double_free).
  *   - PxeSendReply: at most 8 per request turn (then ERROR_NOT_ENOUGH_MEMORY,
- *     provider_send_flood); any buffer may be sent (it is copied). With
+ *     provider_send_flood); any buffer may be sent. A PxePacketAllocate
+ *     buffer may not be sent longer than it was allocated
+ *     (ERROR_INVALID_PARAMETER, provider_send_fail). With
  *     PXE_ADDR_USE_ADDR the frame goes to the MAC the request came from
  *     (dpxe keeps no ARP cache). IPv6 addresses: ERROR_NOT_SUPPORTED.
  *   - A handle used after its turn ended: ERROR_INVALID_HANDLE
@@ -606,6 +640,71 @@ DWORD PXEAPI PxeDhcpv6CreateRelayRepl(PPXE_DHCPV6_NESTED_RELAY_MESSAGE pRelayMes
  *     ERROR_NO_MORE_ITEMS (end of enumeration), ERROR_INVALID_HANDLE
  *     (closed or unknown enumeration handle).
  */
+
+/*
+ * PxeSendReply without a copy. When pPacket is a PxePacketAllocate buffer
+ * of the same request turn and no earlier send of it is still in flight,
+ * dpxe prepends the headers in the buffer's headroom and queues the buffer
+ * itself for transmission, holding a reference of its own: PxePacketFree
+ * (or the reclaim at the end of the turn) and the transmission may then
+ * come in either order. Any other buffer (stack, heap, pPacket, another
+ * request's, or one already in flight) is copied, as WDS does. The rule
+ * this adds: after PxeSendReply, do not write the buffer again (a frame not
+ * yet on the wire would change); to send something else, allocate another
+ * buffer. Both Microsoft samples, and every provider in dpxe, free right
+ * after sending.
+ *
+ * DPXE_PROV_ATTR_NO_ZERO_FILL (PxeProviderSetAttribute, a BOOL): TRUE
+ * promises that the provider writes every byte it sends, so
+ * PxePacketAllocate need not zero the buffer (a 1472-byte memset per
+ * reply). Without it the buffer is zeroed, so that a provider that sends
+ * bytes it never wrote sends zeros, not an earlier frame (another client's
+ * request) left in the mbuf. A server without the attribute (WDS) answers
+ * ERROR_INVALID_PARAMETER, which a provider may ignore.
+ */
+
+/*
+ * The host's parse of the current request, for providers built in the dpxe
+ * tree (lib/dhcp's struct dpxe_dhcp_msg, from "dhcp.h"): dpxe parses every
+ * request once, before the chain, with the parser of its built-in path, so
+ * a provider that would parse it again can take that parse instead.
+ *
+ *   const struct dpxe_dhcp_msg *m =
+ *       DpxeRequestDhcpMsg(hClientRequest, DPXE_DHCP_MSG_ABI_VERSION,
+ *                          sizeof(struct dpxe_dhcp_msg));
+ *   if (m == NULL) ... parse pPacket itself (dpxe_dhcp_parse) ...
+ *
+ * uAbiVersion and uSize guard against a provider built against another
+ * lib/dhcp: either differing gives NULL (ERROR_NOT_SUPPORTED), never a
+ * misread struct. DPXE_DHCP_MSG_ABI_VERSION changes when a field of struct
+ * dpxe_dhcp_msg changes meaning without changing its size.
+ *
+ * The parse is read-only and points into pPacket; it is valid for the
+ * provider's turn with the request (as pPacket: until its RECV_REQUEST
+ * returns, or until its PxeAsyncRecvDone), from any thread.
+ * @return the parse; NULL with ERROR_INVALID_DATA (dpxe_dhcp_parse refused
+ *   the request: it is no DHCP/BOOTP request dpxe could answer),
+ *   ERROR_INVALID_HANDLE (not a live request), ERROR_NOT_SUPPORTED.
+ *   Declare it weak (providers/common/dpxe_provider_ext.h does) to load on
+ *   a server without it, and parse when its address is NULL.
+ */
+#define DPXE_DHCP_MSG_ABI_VERSION 1
+struct dpxe_dhcp_msg;
+const struct dpxe_dhcp_msg *DpxeRequestDhcpMsg(HANDLE hClientRequest, ULONG uAbiVersion,
+					       ULONG uSize);
+
+/*
+ * PxeSendReply for a provider that already knows the 16-bit one's
+ * complement sum of its payload (lib/net's dpxe_csum_add(0, pPacket,
+ * uPacketLen), unfolded; dpxe's reply templates keep it, and
+ * dpxe_proxy_reply_cached returns it): the UDP checksum then costs the
+ * headers only, not a second pass over the payload. DPXE_NO_SUM
+ * (0xffffffff) means "not known": exactly PxeSendReply. A wrong sum gives
+ * a wrong UDP checksum, so the client drops that reply; nothing else.
+ * Same returns as PxeSendReply. Declare it weak as DpxeRequestDhcpMsg.
+ */
+DWORD DpxeSendReplySummed(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen,
+			  PXE_ADDRESS *pAddress, DWORD dwPayloadSum);
 
 /*
  * Provider settings. Linux has no registry: a provider's configuration is

@@ -27,6 +27,8 @@
 #include "boot/proxy_reply.h"
 #include "config/config.h"
 #include "dhcp.h"
+#include "dpxe_provider_ext.h"
+#include "net.h"
 #include "provider_settings.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -62,7 +64,7 @@ struct bootfile_slot {
 };
 
 struct bootfile_thread {
-	struct dpxe_dhcp_msg msg;  /* parse scratch, used within one call */
+	struct dpxe_dhcp_msg msg;  /* parse scratch when the server has none */
 	unsigned int victim;
 	uint64_t last_warn_ns;
 	uint32_t warn_suppressed;
@@ -158,6 +160,28 @@ trace_request(const struct bootfile *bf, const struct dpxe_dhcp_msg *m, const ch
 		 (ULONG)ntohl(m->xid), outcome);
 }
 
+/*
+ * The request's parse: the server's (dpxe parsed it once already, with the
+ * same parser), or our own where the server does not offer it (an older
+ * dpxe, or a test server). NULL with *r set when it does not parse.
+ */
+static const struct dpxe_dhcp_msg *
+request_msg(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen, struct bootfile_thread *t,
+	    enum dpxe_drop_reason *r)
+{
+	const struct dpxe_dhcp_msg *m = NULL;
+
+	if (DpxeRequestDhcpMsg != NULL)
+		m = DpxeRequestDhcpMsg(hClientRequest, DPXE_DHCP_MSG_ABI_VERSION,
+				       sizeof(struct dpxe_dhcp_msg));
+	if (m != NULL)
+		return m;
+	/* also when the server refused it (ERROR_INVALID_DATA): rare, and
+	 * our parse names the reason for the trace */
+	*r = dpxe_dhcp_parse(pPacket, uPacketLen, &t->msg);
+	return *r == DPXE_DROP_OK ? &t->msg : NULL;
+}
+
 static DWORD PXEAPI
 bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 	      PXE_ADDRESS *pLocalAddress, PXE_ADDRESS *pRemoteAddress,
@@ -167,11 +191,12 @@ bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 	struct bootfile_thread *t = &tls;
 	PXE_ADDRESS dest = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
 	const struct dpxe_server_id *srv;
+	const struct dpxe_dhcp_msg *msg;
 	struct bootfile_slot *slot;
-	enum dpxe_drop_reason r;
+	enum dpxe_drop_reason r = DPXE_DROP_OK;
 	uint8_t *buf, reply_type;
 	uint16_t dst_port;
-	uint32_t ip;
+	uint32_t ip, sum;
 	size_t len;
 	DWORD err;
 
@@ -179,17 +204,17 @@ bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 	*pAction = PXE_BA_REJECTED;
 	if (pLocalAddress == NULL || pLocalAddress->uAddrLen != 4)
 		return ERROR_SUCCESS; /* DHCPv6: not ours */
-	r = dpxe_dhcp_parse(pPacket, uPacketLen, &t->msg);
-	if (r != DPXE_DROP_OK) {
+	msg = request_msg(hClientRequest, pPacket, uPacketLen, t, &r);
+	if (msg == NULL) {
 		if (bf->trace_requests)
 			PxeTrace(bf->provider, PXE_TRACE_VERBOSE, L"not parsed: %S",
 				 dpxe_drop_reason_name(r));
 		return ERROR_SUCCESS;
 	}
 	/* the cheap refusal before allocating anything */
-	if (!t->msg.vendor_class.pxe_client && !t->msg.vendor_class.http_client) {
+	if (!msg->vendor_class.pxe_client && !msg->vendor_class.http_client) {
 		if (bf->trace_requests)
-			trace_request(bf, &t->msg, dpxe_drop_reason_name(DPXE_DROP_NOT_PXE_CLIENT));
+			trace_request(bf, msg, dpxe_drop_reason_name(DPXE_DROP_NOT_PXE_CLIENT));
 		return ERROR_SUCCESS;
 	}
 	ip = local_ip(bf, pLocalAddress);
@@ -209,15 +234,19 @@ bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 	}
 	slot = thread_slot(t, bf);
 	srv = server_id(slot, bf, ip);
-	r = dpxe_proxy_reply_cached(&slot->cache, bf->cfg, srv, &t->msg, dst_port,
-				    buf, BOOTFILE_REPLY_CAP, &len, &reply_type, NULL);
+	r = dpxe_proxy_reply_cached(&slot->cache, bf->cfg, srv, msg, dst_port,
+				    buf, BOOTFILE_REPLY_CAP, &len, &reply_type, &sum);
 	if (r != DPXE_DROP_OK) {
 		PxePacketFree(bf->provider, hClientRequest, buf);
 		if (bf->trace_requests)
-			trace_request(bf, &t->msg, dpxe_drop_reason_name(r));
+			trace_request(bf, msg, dpxe_drop_reason_name(r));
 		return ERROR_SUCCESS;
 	}
-	err = PxeSendReply(hClientRequest, buf, (ULONG)len, &dest);
+	/* the template knows the payload's checksum sum: pass it on */
+	if (DpxeSendReplySummed != NULL && sum != DPXE_NO_SUM)
+		err = DpxeSendReplySummed(hClientRequest, buf, (ULONG)len, &dest, sum);
+	else
+		err = PxeSendReply(hClientRequest, buf, (ULONG)len, &dest);
 	PxePacketFree(bf->provider, hClientRequest, buf);
 	if (err != ERROR_SUCCESS) {
 		*pAction = PXE_BA_IGNORE;
@@ -226,7 +255,7 @@ bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 	}
 	*pAction = PXE_BA_NBP;
 	if (bf->trace_requests)
-		trace_request(bf, &t->msg, dpxe_dhcp_msg_type_name(reply_type));
+		trace_request(bf, msg, dpxe_dhcp_msg_type_name(reply_type));
 	return ERROR_SUCCESS;
 }
 
@@ -274,6 +303,7 @@ EXPORT DWORD PXEAPI
 PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 {
 	ULONG filter = PXE_PROV_FILTER_ALL;
+	BOOL no_zero_fill = TRUE;
 	struct bootfile *bf;
 	const char *path;
 	DWORD err;
@@ -314,6 +344,10 @@ PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 	 * (it wants an END option). Non-boot clients are refused right after
 	 * parsing, before anything is allocated. */
 	err = PxeProviderSetAttribute(hProvider, PXE_PROV_ATTR_FILTER, &filter, sizeof(filter));
+	/* every byte we send, dpxe_proxy_reply wrote: no zero-fill needed.
+	 * A server without the attribute refuses it; that changes nothing. */
+	(void)PxeProviderSetAttribute(hProvider, DPXE_PROV_ATTR_NO_ZERO_FILL, &no_zero_fill,
+				      sizeof(no_zero_fill));
 	if (err == ERROR_SUCCESS)
 		err = PxeRegisterCallback(hProvider, PXE_CALLBACK_RECV_REQUEST,
 					  (PVOID)(PFN_PXE_PROVIDER_RECV_REQUEST)bootfile_recv, bf);

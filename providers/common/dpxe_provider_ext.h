@@ -25,6 +25,17 @@ DWORD DpxeProviderEnumSetting(HKEY hProviderKey, ULONG uIndex, LPCSTR *ppszName,
 			      LPCSTR *ppszValue) __attribute__((weak));
 #endif
 
+/**
+ * DpxeRequestDhcpMsg (wdspxe.h), weak for the same reason: on a server
+ * without it its address is NULL and the provider parses the request
+ * itself.
+ */
+const struct dpxe_dhcp_msg *DpxeRequestDhcpMsg(HANDLE hClientRequest, ULONG uAbiVersion,
+					       ULONG uSize) __attribute__((weak));
+/** DpxeSendReplySummed (wdspxe.h), weak: PxeSendReply when it is NULL. */
+DWORD DpxeSendReplySummed(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen,
+			  PXE_ADDRESS *pAddress, DWORD dwPayloadSum) __attribute__((weak));
+
 #ifdef __cplusplus
 }
 #endif

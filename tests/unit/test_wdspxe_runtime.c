@@ -25,6 +25,9 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
+#include "checksum.h"
+#include "dhcp.h"
+#include "net.h"
 #include "test_packets.h"
 #include "wds_runtime.h"
 #include "wdspxe.h"
@@ -32,6 +35,7 @@
 /* ---- what the providers report ---- */
 
 static char events[4096];
+static unsigned int reload_events; /* "control-6" reports, under ev_lock */
 static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void wds_test_event(const char *who, const char *what);
@@ -42,6 +46,8 @@ wds_test_event(const char *who, const char *what)
 {
 	pthread_mutex_lock(&ev_lock);
 	snprintf(events + strlen(events), sizeof(events) - strlen(events), "%s:%s;", who, what);
+	if (strcmp(what, "control-6") == 0)
+		reload_events++;
 	pthread_mutex_unlock(&ev_lock);
 }
 
@@ -72,6 +78,7 @@ has_event(const char *e)
 
 static struct rte_mempool *pool;
 static struct dpxe_wds_counters ctr;
+static uint64_t by_type[DPXE_DHCP_MSG_TYPE_MAX + 1];
 static struct rte_mbuf *sent[256];
 static unsigned int n_sent;
 static struct dpxe_wds_worker *ww;
@@ -143,10 +150,11 @@ worker_up(uint32_t timeout_ms)
 	struct dpxe_wds_worker_conf c = {
 		.index = 0, .socket = 0, .pool = pool, .src_mac = srv_mac,
 		.src_ip = SRV_IP, .tx = tx_capture, .counters = &ctr,
-		.timeout_ms = timeout_ms,
+		.timeout_ms = timeout_ms, .replies_by_type = by_type,
 	};
 
 	memset(&ctr, 0, sizeof(ctr));
+	memset(by_type, 0, sizeof(by_type));
 	ww = dpxe_wds_worker_create(&c);
 	assert_non_null(ww);
 }
@@ -180,8 +188,41 @@ teardown(void **state)
 	return 0;
 }
 
-/* A request frame: PXE DISCOVER, plain DHCP DISCOVER, or BOOTP (no 53). */
-enum kind { PXE, DHCP, BOOTP };
+/*
+ * A request frame: PXE DISCOVER, plain DHCP DISCOVER, BOOTP (no 53), and
+ * three corners where dpxe_dhcp_parse and PxeDhcpIsValid disagree: a PXE
+ * DISCOVER without an End option (DHCP to dpxe, not to IsValid), one with
+ * htype 6 (not DHCP to dpxe, DHCP to IsValid), and one whose last option
+ * runs past the end (neither).
+ */
+enum kind { PXE, DHCP, BOOTP, PXE_NO_END, PXE_HTYPE6, TRUNCATED };
+
+static void
+make_payload(enum kind k, struct tpkt *p)
+{
+	switch (k) {
+	case PXE:
+		tpkt_pxe_discover(p, 0);
+		break;
+	case PXE_NO_END:
+		tpkt_dhcp_init(p, DPXE_DHCPDISCOVER);
+		tpkt_opt_str(p, DPXE_OPT_VENDOR_CLASS, "PXEClient:Arch:00000:UNDI:002001");
+		break;
+	case PXE_HTYPE6:
+		tpkt_pxe_discover(p, 0);
+		p->buf[DPXE_BOOTP_HTYPE] = 6;
+		break;
+	case TRUNCATED:
+		tpkt_dhcp_init(p, DPXE_DHCPDISCOVER);
+		tpkt_byte(p, DPXE_OPT_VENDOR_CLASS);
+		tpkt_byte(p, 50);
+		tpkt_byte(p, 'P');
+		break;
+	default:
+		tpkt_dhcp_init(p, k == DHCP ? DPXE_DHCPDISCOVER : 0);
+		tpkt_end(p);
+	}
+}
 
 static void
 request(enum kind k)
@@ -192,12 +233,7 @@ request(enum kind k)
 	struct rte_mbuf *m;
 	size_t len;
 
-	if (k == PXE) {
-		tpkt_pxe_discover(&p, 0);
-	} else {
-		tpkt_dhcp_init(&p, k == DHCP ? DPXE_DHCPDISCOVER : 0);
-		tpkt_end(&p);
-	}
+	make_payload(k, &p);
 	len = tpkt_frame(frame, sizeof(frame), p.buf, p.len, 0, 0xffffffffu, 68, 67, 0);
 	m = rte_pktmbuf_alloc(pool);
 	assert_non_null(m);
@@ -395,6 +431,9 @@ test_chain_order(void **state)
 	assert_string_equal(events, "A:recv;B:recv;C:recv;C:sent;");
 	assert_int_equal(n_sent, 1);
 	assert_int_equal(ctr.replies, 1);
+	/* counted by DHCP type, as the built-in path counts its replies */
+	assert_int_equal(by_type[DPXE_DHCPOFFER], 1);
+	assert_int_equal(by_type[DPXE_DHCP_BOOTP], 0);
 	/* proxyDHCP reply to a broadcast DISCOVER: broadcast to :68 */
 	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[0], uint8_t *),
 					  rte_pktmbuf_data_len(sent[0]), 0, &f), DPXE_DROP_OK);
@@ -435,6 +474,258 @@ test_chain_filters_and_rejected_all(void **state)
 	assert_int_equal(ctr.requests, 2);
 }
 
+/* The filters read the worker's one parse (dpxe_dhcp_parse), not
+ * PxeDhcpIsValid: the documented differences, both ways. */
+static void
+test_chain_filters_follow_dpxe_parse(void **state)
+{
+	char err[1024];
+	struct tpkt p;
+	BOOL pxe;
+
+	(void)state;
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("dhcponly", TESTPROV_SO, true,
+					      "      mode: reject\n      filter: dhcp\n"),
+				    prov_yaml("pxeonly", TESTPROV_SO, true,
+					      "      mode: reject\n      filter: pxe\n"),
+				    prov_yaml("all", TESTPROV_SO, true, "      mode: reject\n"), NULL), 3);
+
+	make_payload(PXE_NO_END, &p);
+	assert_int_equal(PxeDhcpIsValid(p.buf, (ULONG)p.len, TRUE, &pxe), ERROR_INVALID_DATA);
+	events[0] = '\0';
+	request(PXE_NO_END); /* no End: a PXE DHCP request to dpxe */
+	assert_string_equal(events, "dhcponly:recv;pxeonly:recv;all:recv;");
+
+	make_payload(PXE_HTYPE6, &p);
+	assert_int_equal(PxeDhcpIsValid(p.buf, (ULONG)p.len, TRUE, &pxe), ERROR_SUCCESS);
+	assert_true(pxe);
+	events[0] = '\0';
+	request(PXE_HTYPE6); /* not Ethernet: dpxe would never answer it */
+	assert_string_equal(events, "all:recv;");
+
+	events[0] = '\0';
+	request(TRUNCATED);
+	assert_string_equal(events, "all:recv;");
+
+	events[0] = '\0';
+	request(PXE);
+	assert_string_equal(events, "dhcponly:recv;pxeonly:recv;all:recv;");
+	assert_int_equal(ctr.rejected_all, 4);
+}
+
+/* ---- the host's parse, given to providers ---- */
+
+static void
+hold_kind(enum kind k)
+{
+	char err[1024];
+
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("holder", TESTPROV_SO, true, "      mode: hold\n"), NULL), 1);
+	request(k);
+	assert_non_null(held_req);
+}
+
+static void
+test_request_dhcp_msg(void **state)
+{
+	const struct dpxe_dhcp_msg *m;
+	HANDLE req;
+
+	(void)state;
+	hold_kind(PXE);
+	m = DpxeRequestDhcpMsg(held_req, DPXE_DHCP_MSG_ABI_VERSION, sizeof(struct dpxe_dhcp_msg));
+	assert_non_null(m);
+	assert_int_equal(m->msg_type, DPXE_DHCPDISCOVER);
+	assert_true(m->vendor_class.pxe_client);
+	assert_ptr_equal(m->raw, held_pkt); /* it is pPacket's parse, not a copy's */
+	assert_memory_equal(m->chaddr, tpkt_client_mac, 6);
+	/* a provider built against another lib/dhcp gets nothing */
+	assert_null(DpxeRequestDhcpMsg(held_req, DPXE_DHCP_MSG_ABI_VERSION + 1,
+				       sizeof(struct dpxe_dhcp_msg)));
+	assert_int_equal(GetLastError(), ERROR_NOT_SUPPORTED);
+	assert_null(DpxeRequestDhcpMsg(held_req, DPXE_DHCP_MSG_ABI_VERSION,
+				       sizeof(struct dpxe_dhcp_msg) - 8));
+	assert_int_equal(GetLastError(), ERROR_NOT_SUPPORTED);
+	assert_null(DpxeRequestDhcpMsg(NULL, DPXE_DHCP_MSG_ABI_VERSION,
+				       sizeof(struct dpxe_dhcp_msg)));
+	assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
+	/* after the turn: stale */
+	req = held_req;
+	assert_int_equal(PxeAsyncRecvDone(req, PXE_BA_IGNORE), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+	assert_null(DpxeRequestDhcpMsg(req, DPXE_DHCP_MSG_ABI_VERSION,
+				       sizeof(struct dpxe_dhcp_msg)));
+	assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
+
+	/* a request dpxe_dhcp_parse refuses: no parse, and the reason */
+	held_req = NULL;
+	request(TRUNCATED);
+	assert_non_null(held_req);
+	assert_null(DpxeRequestDhcpMsg(held_req, DPXE_DHCP_MSG_ABI_VERSION,
+				       sizeof(struct dpxe_dhcp_msg)));
+	assert_int_equal(GetLastError(), ERROR_INVALID_DATA);
+	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_IGNORE), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+}
+
+/* ---- sending the provider's own buffer ---- */
+
+static void
+test_send_zero_copy(void **state)
+{
+	PXE_ADDRESS to = { .uFlags = PXE_ADDR_USE_ADDR | PXE_ADDR_USE_PORT, .uAddrLen = 4,
+			   .uPort = 4011, .bAddress = { 10, 0, 0, 99 } };
+	struct dpxe_frame f;
+	uint8_t *a, *b, *small;
+
+	(void)state;
+	hold_kind(PXE);
+	a = PxePacketAllocate(held_prov, held_req, 300);
+	b = PxePacketAllocate(held_prov, held_req, 300);
+	small = PxePacketAllocate(held_prov, held_req, 100);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(small);
+	memset(a, 0x11, 300);
+	memset(b, 0x22, 300);
+
+	/* a: sent without a copy (the frame's payload is a itself), the
+	 * mbuf held twice until the provider frees it */
+	assert_int_equal(PxeSendReply(held_req, a, 300, &to), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc()); /* this thread is no worker: via the ring */
+	assert_int_equal(n_sent, 1);
+	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[0], uint8_t *),
+					  rte_pktmbuf_data_len(sent[0]), 0, &f), DPXE_DROP_OK);
+	assert_ptr_equal(dpxe_frame_payload(&f), a);
+	assert_int_equal(f.ip_dst, 0x6300000au);
+	assert_int_equal(f.dst_port, 4011);
+	assert_int_equal(rte_mbuf_refcnt_read(sent[0]), 2);
+	/* the headers did not reach the ownership tag: the free works */
+	assert_int_equal(PxePacketFree(held_prov, held_req, a), ERROR_SUCCESS);
+	assert_int_equal(rte_mbuf_refcnt_read(sent[0]), 1);
+	assert_int_equal(dpxe_frame_payload(&f)[299], 0x11); /* still ours to read */
+
+	/* b twice while the first send is in flight: the second is a copy */
+	assert_int_equal(PxeSendReply(held_req, b, 300, NULL), ERROR_SUCCESS);
+	assert_int_equal(PxeSendReply(held_req, b, 300, NULL), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+	assert_int_equal(n_sent, 3);
+	dpxe_frame_parse(rte_pktmbuf_mtod(sent[1], uint8_t *), rte_pktmbuf_data_len(sent[1]), 0, &f);
+	assert_ptr_equal(dpxe_frame_payload(&f), b);
+	dpxe_frame_parse(rte_pktmbuf_mtod(sent[2], uint8_t *), rte_pktmbuf_data_len(sent[2]), 0, &f);
+	assert_ptr_not_equal(dpxe_frame_payload(&f), b);
+	assert_int_equal(dpxe_frame_payload(&f)[0], 0x22);
+	assert_int_equal(rte_mbuf_refcnt_read(sent[2]), 1);
+	/* TX lets go first this time, then the provider frees */
+	sent_clear();
+	assert_int_equal(PxePacketFree(held_prov, held_req, b), ERROR_SUCCESS);
+
+	/* longer than allocated: refused, not a look past its end */
+	assert_int_equal(PxeSendReply(held_req, small, 200, NULL), ERROR_INVALID_PARAMETER);
+	assert_int_equal(ctr.send_fail, 1);
+	/* a buffer that is not ours (the request itself) is copied */
+	assert_int_equal(PxeSendReply(held_req, held_pkt, 240, NULL), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+	assert_int_equal(n_sent, 1);
+	/* small is still held: reclaimed at the end of the turn */
+	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_CUSTOM), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+	assert_int_equal(ctr.leaks_reclaimed, 1);
+	assert_int_equal(ctr.replies, 4);
+	sent_clear();
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+}
+
+/* A sent buffer is freed by whichever of TX and the reclaim comes last. */
+static void
+test_send_then_reclaim(void **state)
+{
+	uint8_t *a;
+
+	(void)state;
+	hold_kind(PXE);
+	a = PxePacketAllocate(held_prov, held_req, 300);
+	assert_non_null(a);
+	assert_int_equal(PxeSendReply(held_req, a, 300, NULL), ERROR_SUCCESS);
+	/* never freed by the provider: the turn ends with the send queued */
+	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_NBP), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc()); /* TX (captured) first, then the completion */
+	assert_int_equal(n_sent, 1);
+	assert_int_equal(ctr.leaks_reclaimed, 1);
+	assert_int_equal(rte_mbuf_refcnt_read(sent[0]), 1);
+	assert_int_equal(PxePacketFree(held_prov, held_req, a), ERROR_INVALID_PARAMETER);
+	sent_clear();
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+}
+
+/* Zero-filled buffers, unless the provider promised to write all it sends. */
+static void
+test_zero_fill(void **state)
+{
+	static struct rte_mbuf *all[1024];
+	unsigned int n = 0;
+	BOOL yes = TRUE;
+	uint8_t *a, zero[DPXE_WDS_MAX_PAYLOAD] = { 0 };
+
+	(void)state;
+	hold_kind(PXE);
+	/* every free mbuf of the pool gets garbage in its data room */
+	while (n < 1024 && (all[n] = rte_pktmbuf_alloc(pool)) != NULL) {
+		memset(rte_pktmbuf_mtod(all[n], void *), 0xa5, rte_pktmbuf_tailroom(all[n]));
+		n++;
+	}
+	assert_true(n > 16);
+	for (unsigned int i = 0; i < n; i++)
+		rte_pktmbuf_free(all[i]);
+	a = PxePacketAllocate(held_prov, held_req, DPXE_WDS_MAX_PAYLOAD);
+	assert_non_null(a);
+	assert_memory_equal(a, zero, DPXE_WDS_MAX_PAYLOAD);
+	assert_int_equal(PxePacketFree(held_prov, held_req, a), ERROR_SUCCESS);
+
+	assert_int_equal(PxeProviderSetAttribute(held_prov, DPXE_PROV_ATTR_NO_ZERO_FILL, &yes,
+						 sizeof(yes)), ERROR_SUCCESS);
+	assert_int_equal(PxeProviderSetAttribute(held_prov, DPXE_PROV_ATTR_NO_ZERO_FILL, &yes, 2),
+			 ERROR_INVALID_PARAMETER);
+	a = PxePacketAllocate(held_prov, held_req, 64);
+	assert_non_null(a);
+	assert_int_equal(a[0], 0xa5); /* not touched */
+	assert_int_equal(PxePacketFree(held_prov, held_req, a), ERROR_SUCCESS);
+	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_IGNORE), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+}
+
+/* DpxeSendReplySummed: the given sum makes the UDP checksum. */
+static void
+test_send_summed(void **state)
+{
+	uint8_t *a;
+	ULONG len = 0;
+	uint32_t sum;
+	struct dpxe_frame f;
+
+	(void)state;
+	hold_kind(PXE);
+	a = PxePacketAllocate(held_prov, held_req, 300);
+	assert_non_null(a);
+	assert_int_equal(PxeDhcpInitialize(held_pkt, 300, a, 300, &len), ERROR_SUCCESS);
+	assert_int_equal(PxeDhcpAppendOption(a, 300, &len, 255, 0, NULL), ERROR_SUCCESS);
+	sum = dpxe_csum_add(0, a, len);
+	assert_int_equal(DpxeSendReplySummed(held_req, a, len, NULL, sum), ERROR_SUCCESS);
+	assert_int_equal(DpxeSendReplySummed(held_req, a, len, NULL, DPXE_NO_SUM), ERROR_SUCCESS);
+	assert_int_equal(DpxeSendReplySummed(held_req, a, len, NULL, sum + 1), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+	assert_int_equal(n_sent, 3);
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[i], uint8_t *),
+						  rte_pktmbuf_data_len(sent[i]), 0, &f),
+				 i < 2 ? DPXE_DROP_OK : DPXE_DROP_UDP_BAD_CHECKSUM);
+	assert_int_equal(PxePacketFree(held_prov, held_req, a), ERROR_SUCCESS);
+	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_NBP), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+}
+
 /* ---- async from a provider thread ---- */
 
 static bool async_done(void) { return has_event("async-done") && n_sent >= 1; }
@@ -460,6 +751,10 @@ test_async_thread(void **state)
 	assert_true(has_event("next:recv;"));
 	assert_int_equal(ctr.ignored, 1);
 	assert_int_equal(ctr.timeouts, 0);
+	/* a reply from another thread is counted when the worker sends it;
+	 * this one has no option 53: a BOOTP reply */
+	assert_int_equal(ctr.replies, 1);
+	assert_int_equal(by_type[DPXE_DHCP_BOOTP], 1);
 }
 
 /* ---- ownership, by hand on a held request ---- */
@@ -620,6 +915,156 @@ test_api_misc(void **state)
 	assert_int_equal(ctr.bad_action, 1);
 }
 
+/* ---- service control ---- */
+
+static bool reload_done; /* atomic */
+
+static void *
+reload_loop(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 20; i++) {
+		dpxe_wds_notify_reload();
+		usleep(100);
+	}
+	__atomic_store_n(&reload_done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static unsigned int
+count_event(const char *e)
+{
+	unsigned int n = 0;
+
+	pthread_mutex_lock(&ev_lock);
+	for (const char *p = events; (p = strstr(p, e)) != NULL; p++)
+		n++;
+	pthread_mutex_unlock(&ev_lock);
+	return n;
+}
+
+static void
+test_service_control(void **state)
+{
+	char err[1024];
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("A", TESTPROV_SO, true,
+					      "      mode: nbp\n      control: yes\n"),
+				    prov_yaml("B", TESTPROV_SO, true, "      mode: reject\n"),
+				    prov_yaml("C", TESTPROV_SO, true,
+					      "      mode: reject\n      control: error\n"),
+				    NULL), 3);
+	/* any code reaches those that registered, in chain order; an error
+	 * (C's) is logged and stops nobody */
+	events[0] = '\0';
+	reload_events = 0;
+	assert_int_equal(dpxe_wds_service_control(SERVICE_CONTROL_INTERROGATE), 2);
+	assert_string_equal(events, "A:control-4;C:control-4;");
+	events[0] = '\0';
+	dpxe_wds_notify_reload();
+	assert_string_equal(events, "A:control-6;C:control-6;");
+
+	/* a reload from the main thread while the worker answers requests */
+	events[0] = '\0';
+	__atomic_store_n(&reload_done, false, __ATOMIC_RELAXED);
+	assert_int_equal(pthread_create(&t, NULL, reload_loop, NULL), 0);
+	for (int i = 0; i < 20000 && !__atomic_load_n(&reload_done, __ATOMIC_ACQUIRE); i++) {
+		request(PXE);
+		sent_clear();
+		if (i % 64 == 63) { /* the event log is bounded */
+			pthread_mutex_lock(&ev_lock);
+			events[0] = '\0';
+			pthread_mutex_unlock(&ev_lock);
+		}
+	}
+	pthread_join(t, NULL);
+	pthread_mutex_lock(&ev_lock);
+	assert_int_equal(reload_events, 2 + 2 * 20); /* A and C, each time */
+	pthread_mutex_unlock(&ev_lock);
+	assert_int_equal(ctr.replies, ctr.requests);
+	assert_true(ctr.requests >= 1);
+	assert_int_equal(ctr.rejected_all, 0);
+
+	/* stop: STOP to every registered provider first, then SHUTDOWN in
+	 * reverse order */
+	events[0] = '\0';
+	dpxe_wds_unload();
+	assert_string_equal(events, "A:control-1;C:control-1;C:shutdown;B:shutdown;A:shutdown;");
+	assert_int_equal(dpxe_wds_service_control(SERVICE_CONTROL_PARAMCHANGE), 0);
+}
+
+/* ---- drain at stop ---- */
+
+static uint64_t
+ms_since(uint64_t t0)
+{
+	return (rte_rdtsc() - t0) * 1000 / rte_get_tsc_hz();
+}
+
+static void
+test_drain_completes(void **state)
+{
+	char err[1024];
+	uint64_t t0;
+
+	(void)state;
+	worker_down();
+	worker_up(5000);
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("slow", TESTPROV_SO, true,
+					      "      mode: async\n      delay_ms: 30\n"), NULL), 1);
+	events[0] = '\0';
+	for (int i = 0; i < 3; i++)
+		request(PXE);
+	assert_int_equal(dpxe_wds_poll(ww, rte_rdtsc()), 3);
+	/* stopping: the pending requests finish within the grace, their
+	 * replies go out, nothing is counted as a timeout */
+	t0 = rte_rdtsc();
+	dpxe_wds_worker_drain(ww, 2000);
+	assert_true(ms_since(t0) < 1500);
+	assert_int_equal(dpxe_wds_poll(ww, rte_rdtsc()), 0);
+	assert_int_equal(count_event("slow:async-done;"), 3);
+	assert_int_equal(ctr.timeouts, 0);
+	assert_int_equal(ctr.replies, 3);
+	assert_int_equal(n_sent, 3);
+	sent_clear();
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+}
+
+static void
+test_drain_times_out(void **state)
+{
+	char err[1024];
+	uint64_t t0;
+
+	(void)state;
+	worker_down();
+	worker_up(5000);
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("hostile", HOSTILE_SO, true, "      mode: never\n"),
+				    NULL), 1);
+	for (int i = 0; i < 3; i++)
+		request(PXE);
+	assert_int_equal(dpxe_wds_poll(ww, rte_rdtsc()), 3);
+	/* they never complete: the drain waits its grace (not the 5 s
+	 * timeout), then ends them, counted as timeouts */
+	t0 = rte_rdtsc();
+	dpxe_wds_worker_drain(ww, 50);
+	assert_true(ms_since(t0) >= 50);
+	assert_true(ms_since(t0) < 1000);
+	assert_int_equal(ctr.timeouts, 3);
+	assert_int_equal(dpxe_wds_poll(ww, rte_rdtsc()), 0);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+	/* a drain with nothing pending returns at once */
+	t0 = rte_rdtsc();
+	dpxe_wds_worker_drain(ww, 2000);
+	assert_true(ms_since(t0) < 100);
+	dpxe_wds_worker_drain(NULL, 10);
+}
+
 /* ---- the hostile provider ---- */
 
 static void
@@ -712,6 +1157,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_loader_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_filters_and_rejected_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain_filters_follow_dpxe_parse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_dhcp_msg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_zero_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_then_reclaim, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_fill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_summed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_service_control, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drain_completes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drain_times_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_async_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ownership, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api_misc, setup, teardown),

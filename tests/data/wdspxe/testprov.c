@@ -9,6 +9,9 @@
  *           handle through wds_test_hold) | fail_init | no_shutdown
  *   filter: all | dhcp | pxe
  *   action: the async action number (default 1, NBP)
+ *   delay_ms: async only: the thread waits this long before replying
+ *   control: yes (register SERVICE_CONTROL: reports "control-<code>") |
+ *            error (the same, and returns an error)
  * It reports what happens through wds_test_event(), which the test program
  * exports.
  */
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "wdspxe.h"
 
@@ -27,6 +31,8 @@ struct ctx {
 	char name[32];
 	char mode[32];
 	ULONG action;
+	ULONG delay_ms;
+	int control; /* 0 none, 1 yes, 2 error */
 };
 
 struct job {
@@ -44,6 +50,12 @@ async_job(void *arg)
 	ULONG len = 0;
 	PXE_ADDRESS a = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
 
+	if (j->c->delay_ms) {
+		struct timespec ts = { (time_t)(j->c->delay_ms / 1000),
+				       (long)(j->c->delay_ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
 	if (reply != NULL && PxeDhcpInitialize(j->pkt, j->len, reply, 300, &len) == 0 &&
 	    PxeDhcpAppendOption(reply, 300, &len, 255, 0, NULL) == 0 &&
 	    PxeSendReply(j->req, reply, len, &a) == 0)
@@ -120,6 +132,17 @@ recv_request(HANDLE hReq, PVOID pPacket, ULONG uLen, PXE_ADDRESS *pLocal, PXE_AD
 }
 
 static DWORD PXEAPI
+control_cb(PVOID pContext, DWORD dwControl)
+{
+	struct ctx *c = pContext;
+	char what[32];
+
+	snprintf(what, sizeof(what), "control-%lu", (unsigned long)dwControl);
+	wds_test_event(c->name, what);
+	return c->control == 2 ? ERROR_INVALID_DATA : ERROR_SUCCESS;
+}
+
+static DWORD PXEAPI
 shutdown_cb(PVOID pContext)
 {
 	struct ctx *c = pContext;
@@ -149,6 +172,15 @@ PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 	strncpy(c->name, name ? name : "testprov", sizeof(c->name) - 1);
 	strncpy(c->mode, mode ? mode : "nbp", sizeof(c->mode) - 1);
 	c->action = action ? (ULONG)strtoul(action, NULL, 0) : PXE_BA_NBP;
+	if (DpxeProviderGetSetting(hProviderKey, "delay_ms") != NULL)
+		c->delay_ms = (ULONG)strtoul(DpxeProviderGetSetting(hProviderKey, "delay_ms"),
+					     NULL, 0);
+	if (DpxeProviderGetSetting(hProviderKey, "control") != NULL) {
+		c->control = strcmp(DpxeProviderGetSetting(hProviderKey, "control"), "error")
+				     == 0 ? 2 : 1;
+		PxeRegisterCallback(hProvider, PXE_CALLBACK_SERVICE_CONTROL, (PVOID)control_cb,
+				    c);
+	}
 	if (filter != NULL && strcmp(filter, "dhcp") == 0)
 		f = PXE_PROV_FILTER_DHCP_ONLY;
 	if (filter != NULL && strcmp(filter, "pxe") == 0)
