@@ -108,15 +108,33 @@ create_worker(struct dpxe_dataplane *dp, unsigned int index,
 	snprintf(name, sizeof(name), "dpxe_ring_lc%u", lcore);
 	w->ring = rte_ring_create(name, DPXE_SPREAD_RING_SIZE, socket,
 				  RING_F_SC_DEQ);
-	w->txb = rte_zmalloc_socket("dpxe_txb",
-				    RTE_ETH_TX_BUFFER_SIZE(DPXE_MAX_BURST), 0,
-				    socket);
-	if (w->ring == NULL || w->txb == NULL) {
-		snprintf(err, err_len, "worker %u: out of memory for its ring "
-			 "or TX buffer", index);
+	if (w->ring == NULL) {
+		snprintf(err, err_len, "worker %u: out of memory for its ring",
+			 index);
 		return -1;
 	}
-	rte_eth_tx_buffer_init(w->txb, w->burst);
+	/* TX: in dhcp mode over several ports a queue on each (queue number
+	 * = worker index, port.c), else one on the home port (= its RX
+	 * queue) */
+	w->cross_ports = dp->cross_ports;
+	w->txq = dp->cross_ports ? (uint16_t)index : queue;
+	for (unsigned int p = 0; p < c->ports_count; p++) {
+		struct dpxe_tx_path *t = &w->tx[p];
+
+		if (!dp->cross_ports && &dp->ports[p] != port)
+			continue;
+		t->queue = dp->cross_ports ? (uint16_t)index : queue;
+		t->txb = rte_zmalloc_socket("dpxe_txb",
+					    RTE_ETH_TX_BUFFER_SIZE(DPXE_MAX_BURST),
+					    0, socket);
+		if (t->txb == NULL) {
+			snprintf(err, err_len, "worker %u: out of memory for "
+				 "its TX buffer", index);
+			return -1;
+		}
+		rte_eth_tx_buffer_init(t->txb, w->burst);
+	}
+	w->txb = w->tx[port->index].txb;
 	return 0;
 }
 
@@ -221,17 +239,6 @@ dpxe_dataplane_create(const struct dpxe_config *cfg,
 	unsigned int lcores[DPXE_MAX_WORKERS], needed = 0, wi = 0;
 	struct dpxe_dataplane *dp;
 
-	/* A client's lease lives on the worker dpxe_client_owner(chaddr, n)
-	 * of all n workers, and a worker answers on its own port only: with
-	 * several ports, a client on one could belong to a worker of another. */
-	if (cfg->server.mode == DPXE_CONFIG_MODE_DHCP &&
-	    cfg->dataplane.ports_count > 1) {
-		snprintf(err, err_len,
-			 "server.mode dhcp serves one dataplane port for now "
-			 "(%u given): run one dpxe per port, with disjoint "
-			 "pools", cfg->dataplane.ports_count);
-		return NULL;
-	}
 	for (unsigned int i = 0; i < cfg->dataplane.ports_count; i++)
 		needed += cfg->dataplane.ports[i].rx_queues;
 	if (needed == 0 || needed > DPXE_MAX_WORKERS) {
@@ -247,16 +254,30 @@ dpxe_dataplane_create(const struct dpxe_config *cfg,
 	}
 	dp->cfg = cfg;
 	dp->opts = *opts;
+	/* A client's lease lives on the worker dpxe_client_owner(chaddr, n)
+	 * of all n workers, whatever port it is on: with several ports, a
+	 * frame may be answered by a worker of another port, which therefore
+	 * has a TX queue on every port (port.c). */
+	dp->cross_ports = cfg->server.mode == DPXE_CONFIG_MODE_DHCP &&
+			  cfg->dataplane.ports_count > 1;
 	dp->tsc_hz = rte_get_tsc_hz();
 	dp->housekeeper = UINT32_MAX;
 	if (assign_lcores(dp, lcores, needed, err, err_len) < 0)
 		goto fail;
 
+	/* every worker first: in dhcp mode over several ports, each port
+	 * has a TX queue for every worker, on the worker's socket */
 	for (unsigned int p = 0; p < cfg->dataplane.ports_count; p++) {
 		struct dpxe_port *port = &dp->ports[p];
+		bool dhcp = cfg->server.mode == DPXE_CONFIG_MODE_DHCP;
 
+		port->index = (uint16_t)p;
 		port->nb_queues = cfg->dataplane.ports[p].rx_queues;
 		port->first_worker = (uint16_t)wi;
+		port->spread_first = dhcp ? 0 : port->first_worker;
+		port->spread_n = dhcp ? (uint16_t)needed : port->nb_queues;
+		port->nb_txq = dp->cross_ports ? (uint16_t)needed :
+						 port->nb_queues;
 		port->vlan = cfg->dataplane.ports[p].vlan;
 		port->ip = rte_cpu_to_be_32(cfg->server.ports[p].ip);
 		port->srv.ip = port->ip;
@@ -269,9 +290,12 @@ dpxe_dataplane_create(const struct dpxe_config *cfg,
 				dp->housekeeper = wi;
 		}
 		dp->n_workers = wi;
+	}
+	for (unsigned int p = 0; p < cfg->dataplane.ports_count; p++) {
 		dp->n_ports = p + 1;
 		if (dpxe_port_setup(dp, p, err, err_len) < 0)
 			goto fail;
+		dp->by_port_id[dp->ports[p].port_id] = &dp->ports[p];
 	}
 	if (setup_generation(dp, err, err_len) < 0)
 		goto fail;
@@ -412,7 +436,8 @@ dpxe_dataplane_destroy(struct dpxe_dataplane *dp)
 				rte_pktmbuf_free(m);
 			rte_ring_free(w->ring);
 		}
-		rte_free(w->txb);
+		for (unsigned int p = 0; p < DPXE_CONFIG_MAX_PORTS; p++)
+			rte_free(w->tx[p].txb);
 		rte_mempool_free(w->pool);
 		rte_free(w);
 	}

@@ -46,6 +46,14 @@ struct dpxe_port {
 	uint16_t port_id;
 	uint16_t nb_queues;
 	uint16_t first_worker;    /* workers [first, first + nb_queues) */
+	uint16_t index;           /* in dp->ports[] and a worker's tx[] */
+	/* software spreading hands a frame to worker spread_first +
+	 * dpxe_client_owner(chaddr, spread_n): the port's own workers in
+	 * proxy mode, every worker of every port in dhcp mode (the lease
+	 * shards span all workers) */
+	uint16_t spread_first;
+	uint16_t spread_n;
+	uint16_t nb_txq;          /* TX queues configured on the device */
 	uint16_t vlan;            /* answer only this VID; 0 = any */
 	uint32_t ip;              /* network order */
 	struct rte_ether_addr mac;
@@ -64,6 +72,7 @@ struct dpxe_port {
 struct dpxe_delayed {
 	struct rte_mbuf *m;
 	uint64_t due; /* TSC */
+	const struct dpxe_port *port; /* where it leaves */
 };
 
 #define DPXE_LEASE_EXPIRE_BUDGET 16u /* table slots looked at per loop */
@@ -98,18 +107,31 @@ struct dpxe_handoff {
 	int64_t until;
 };
 
+/* Where a worker transmits on one port: its own TX queue there, and a
+ * buffer of its own (no sharing, no lock). */
+struct dpxe_tx_path {
+	uint16_t queue;
+	struct rte_eth_dev_tx_buffer *txb; /* NULL: no queue on that port */
+};
+
 struct dpxe_worker {
 	struct dpxe_dataplane *dp;
 	const struct dpxe_config *cfg;
-	struct dpxe_port *port;
+	struct dpxe_port *port;   /* the port it receives on (its home) */
 	struct dpxe_worker_stats *stats;
 	unsigned int index;
 	unsigned int lcore;
-	uint16_t queue;
+	uint16_t queue;           /* its RX queue on the home port */
+	uint16_t txq;             /* its TX queue on the home port */
 	uint16_t burst;
+	bool cross_ports;         /* frames from other ports reach it (dhcp
+				   * mode, several ports): answer on theirs */
 	struct rte_mempool *pool;
 	struct rte_ring *ring;    /* frames other workers spread to us */
-	struct rte_eth_dev_tx_buffer *txb;
+	struct rte_eth_dev_tx_buffer *txb; /* = tx[port->index].txb */
+	/* by dp->ports[] index: the home port only in proxy mode, every
+	 * port in dhcp mode with several (the layout of DPDK's l3fwd) */
+	struct dpxe_tx_path tx[DPXE_CONFIG_MAX_PORTS];
 	uint64_t delay_tsc;       /* 0: replies go out at once */
 	uint32_t delay_head;      /* next to send */
 	uint32_t delay_tail;      /* next free slot */
@@ -135,6 +157,10 @@ struct dpxe_dataplane {
 	struct dpxe_dataplane_opts opts;
 	unsigned int n_ports;
 	struct dpxe_port ports[DPXE_CONFIG_MAX_PORTS];
+	/* a spread frame's receiving port, from the mbuf's port field (set
+	 * by the PMD on RX) */
+	struct dpxe_port *by_port_id[RTE_MAX_ETHPORTS];
+	bool cross_ports;          /* dhcp mode over several ports */
 	unsigned int n_workers;
 	struct dpxe_worker *workers[DPXE_MAX_WORKERS];
 	unsigned int housekeeper;  /* worker index that watches signals */
@@ -192,19 +218,50 @@ void dpxe_control_stop(struct dpxe_dataplane *dp);
 /* dataplane.c: signals, stats on request, idle and duration limits */
 void dpxe_dp_housekeeping(struct dpxe_dataplane *dp, uint64_t now);
 
-/* handle.c: one received frame; consumes m */
-void dpxe_handle_frame(struct dpxe_worker *w, struct rte_mbuf *m);
+/* handle.c: one frame received on port (the worker's own, or in dhcp
+ * mode another's whose client this worker owns); consumes m */
+void dpxe_handle_frame(struct dpxe_worker *w, const struct dpxe_port *port,
+		       struct rte_mbuf *m);
 /* handle.c: a provider's reply leaves like ours (reply_delay_ms too);
  * the TX callback of the worker's provider context */
 void dpxe_handle_reply_out(void *worker, struct rte_mbuf *m);
 /* handle.c: send delayed replies that are due (all: free every one) */
 void dpxe_delay_release(struct dpxe_worker *w, uint64_t now, bool all);
 
-/* Queue a frame on the worker's buffered TX path. */
+/* Queue a frame on the worker's buffered TX path of its home port. */
 static inline void
 dpxe_tx(struct dpxe_worker *w, struct rte_mbuf *m)
 {
-	w->stats->tx += rte_eth_tx_buffer(w->port->port_id, w->queue, w->txb, m);
+	w->stats->tx += rte_eth_tx_buffer(w->port->port_id, w->txq, w->txb, m);
+}
+
+/* ... of the port it must leave from: the home port but in dhcp mode over
+ * several ports, where a worker answers another port's clients too. */
+static inline void
+dpxe_tx_on(struct dpxe_worker *w, const struct dpxe_port *port,
+	   struct rte_mbuf *m)
+{
+	const struct dpxe_tx_path *t;
+
+	if (likely(port == w->port)) {
+		dpxe_tx(w, m);
+		return;
+	}
+	t = &w->tx[port->index];
+	w->stats->tx += rte_eth_tx_buffer(port->port_id, t->queue, t->txb, m);
+}
+
+/* Send every partial burst the worker holds, on every port. */
+static inline void
+dpxe_tx_flush_all(struct dpxe_worker *w)
+{
+	const struct dpxe_dataplane *dp = w->dp;
+
+	for (unsigned int p = 0; p < dp->n_ports; p++)
+		if (w->tx[p].txb != NULL)
+			w->stats->tx += rte_eth_tx_buffer_flush(
+				dp->ports[p].port_id, w->tx[p].queue,
+				w->tx[p].txb);
 }
 
 static inline bool

@@ -22,6 +22,8 @@ struct dpxe_worker_stats {
 	uint64_t spread_out;    /* frames we handed to their owner */
 	uint64_t spread_ring_full; /* ...and dropped: the owner's ring was full */
 	uint64_t spread_stop_discards; /* ...still in its ring at stop */
+	uint64_t spread_no_port; /* handed to us with an mbuf port field that
+				  * names none of our ports: not answered */
 	uint64_t tx;            /* frames the NIC accepted */
 	uint64_t tx_full;       /* replies dropped: TX queue full */
 	uint64_t mbuf_alloc_fail; /* replies lost: our mempool was empty */

@@ -21,16 +21,17 @@ drop(struct dpxe_worker *w, struct rte_mbuf *m, enum dpxe_drop_reason r)
 	rte_pktmbuf_free(m);
 }
 
-/* A DHCP reply goes out now, or after reply_delay_ms: some firmware misses
- * answers that come too fast. Held, never blocked on: the worker loop sends
- * what is due (dpxe_delay_release). */
+/* A DHCP reply goes out on port now, or after reply_delay_ms: some
+ * firmware misses answers that come too fast. Held, never blocked on: the
+ * worker loop sends what is due (dpxe_delay_release). */
 static inline void
-reply_out(struct dpxe_worker *w, struct rte_mbuf *m)
+reply_out(struct dpxe_worker *w, const struct dpxe_port *port,
+	  struct rte_mbuf *m)
 {
 	struct dpxe_delayed *slot;
 
 	if (likely(w->delay_tsc == 0)) {
-		dpxe_tx(w, m);
+		dpxe_tx_on(w, port, m);
 		return;
 	}
 	if (unlikely(w->delay_tail - w->delay_head == DPXE_DELAY_SLOTS)) {
@@ -41,12 +42,16 @@ reply_out(struct dpxe_worker *w, struct rte_mbuf *m)
 	slot = &w->delayq[w->delay_tail++ & (DPXE_DELAY_SLOTS - 1)];
 	slot->m = m;
 	slot->due = rte_rdtsc() + w->delay_tsc;
+	slot->port = port;
 }
 
+/* providers answer in proxy mode only: on the worker's own port */
 void
 dpxe_handle_reply_out(void *worker, struct rte_mbuf *m)
 {
-	reply_out(worker, m);
+	struct dpxe_worker *w = worker;
+
+	reply_out(w, w->port, m);
 }
 
 /*
@@ -83,7 +88,7 @@ dpxe_delay_release(struct dpxe_worker *w, uint64_t now, bool all)
 		if (all)
 			rte_pktmbuf_free(slot->m);
 		else
-			dpxe_tx(w, slot->m);
+			dpxe_tx_on(w, slot->port, slot->m);
 		w->delay_head++;
 	}
 }
@@ -116,12 +121,12 @@ on_our_vlan(const struct dpxe_port *port, const struct dpxe_frame *f)
 		(f->vlan_tci[f->vlan_count - 1] & 0x0fff) == port->vlan);
 }
 
-/* ARP requests for our address are answered by rewriting the request. */
+/* ARP requests for our address are answered by rewriting the request, on
+ * the worker that received it (ARP is never spread). */
 static void
-handle_arp(struct dpxe_worker *w, struct rte_mbuf *m,
-	   const struct dpxe_frame *f)
+handle_arp(struct dpxe_worker *w, const struct dpxe_port *port,
+	   struct rte_mbuf *m, const struct dpxe_frame *f)
 {
-	const struct dpxe_port *port = w->port;
 	size_t len;
 
 	if (f->arp_op != DPXE_ARP_OP_REQUEST) {
@@ -144,7 +149,7 @@ handle_arp(struct dpxe_worker *w, struct rte_mbuf *m,
 	m->data_len = (uint16_t)len;
 	m->pkt_len = (uint32_t)len;
 	w->stats->arp_replies++;
-	dpxe_tx(w, m);
+	dpxe_tx_on(w, port, m);
 }
 
 static void
@@ -166,13 +171,13 @@ fill_spec(struct dpxe_udp4_spec *s, const struct dpxe_port *port,
 }
 
 /* Put the reply's headers around the payload at frame + hdr_len and send
- * it; consumes out. The request mbuf m is freed either way. */
+ * it on port; consumes out. The request mbuf m is freed either way. */
 static __rte_always_inline void
-send_reply(struct dpxe_worker *w, struct rte_mbuf *m, struct rte_mbuf *out,
+send_reply(struct dpxe_worker *w, const struct dpxe_port *port,
+	   struct rte_mbuf *m, struct rte_mbuf *out,
 	   const struct dpxe_frame *f, struct dpxe_udp4_spec *spec,
 	   uint8_t reply_type, uint32_t yiaddr, size_t plen, uint32_t psum)
 {
-	const struct dpxe_port *port = w->port;
 	uint8_t *frame = rte_pktmbuf_mtod(out, uint8_t *);
 	size_t hdr_len = dpxe_udp4_header_len(spec), len;
 	struct dpxe_reply_dest dest;
@@ -201,7 +206,7 @@ send_reply(struct dpxe_worker *w, struct rte_mbuf *m, struct rte_mbuf *out,
 		out->l3_len = DPXE_IPV4_HDR_LEN;
 	}
 	w->stats->replies[reply_type]++;
-	reply_out(w, out);
+	reply_out(w, port, out);
 }
 
 /* A lease event leaves for the journal through the worker's ring. */
@@ -225,11 +230,12 @@ journal_event(struct dpxe_worker *w, const struct dpxe_lease_record *rec)
 
 /*
  * Full DHCP mode (server.mode: dhcp, no providers): the worker owns the
- * client (spreading by chaddr) and so its lease in w->shard.
+ * client (spreading by chaddr) and so its lease in w->shard; it answers as
+ * the port the request came in on (address, MAC, server id, subnet).
  */
 static void
-handle_dhcp_server(struct dpxe_worker *w, struct rte_mbuf *m,
-		   const struct dpxe_frame *f)
+handle_dhcp_server(struct dpxe_worker *w, const struct dpxe_port *port,
+		   struct rte_mbuf *m, const struct dpxe_frame *f)
 {
 	struct dpxe_dhcp_server_result res;
 	struct dpxe_udp4_spec spec;
@@ -248,7 +254,7 @@ handle_dhcp_server(struct dpxe_worker *w, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	fill_spec(&spec, w->port, f, f->dst_port);
+	fill_spec(&spec, port, f, f->dst_port);
 	hdr_len = dpxe_udp4_header_len(&spec);
 	room = rte_pktmbuf_tailroom(out);
 	if (unlikely(room <= hdr_len)) {
@@ -256,7 +262,7 @@ handle_dhcp_server(struct dpxe_worker *w, struct rte_mbuf *m,
 		drop(w, m, DPXE_DROP_REPLY_TOO_BIG);
 		return;
 	}
-	r = dpxe_dhcp_server_reply(w->cfg, w->shard, &w->port->srv, &w->msg,
+	r = dpxe_dhcp_server_reply(w->cfg, w->shard, &port->srv, &w->msg,
 				   f->dst_port, w->now_s, w->dp->wall_offset,
 				   rte_pktmbuf_mtod(out, uint8_t *) + hdr_len,
 				   room - hdr_len, &res);
@@ -273,15 +279,14 @@ handle_dhcp_server(struct dpxe_worker *w, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	send_reply(w, m, out, f, &spec, res.reply_type, res.yiaddr, res.len,
-		   DPXE_NO_SUM);
+	send_reply(w, port, m, out, f, &spec, res.reply_type, res.yiaddr,
+		   res.len, DPXE_NO_SUM);
 }
 
 static void
-handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
-	    const struct dpxe_frame *f)
+handle_dhcp(struct dpxe_worker *w, const struct dpxe_port *port,
+	    struct rte_mbuf *m, const struct dpxe_frame *f)
 {
-	const struct dpxe_port *port = w->port;
 	struct dpxe_udp4_spec spec;
 	enum dpxe_drop_reason r;
 	struct rte_mbuf *out;
@@ -307,7 +312,7 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 		return;
 	}
 	if (w->shard != NULL) {
-		handle_dhcp_server(w, m, f);
+		handle_dhcp_server(w, port, m, f);
 		return;
 	}
 	r = dpxe_dhcp_parse(dpxe_frame_payload(f), f->payload_len, &w->msg);
@@ -340,13 +345,14 @@ handle_dhcp(struct dpxe_worker *w, struct rte_mbuf *m,
 		return;
 	}
 
-	send_reply(w, m, out, f, &spec, reply_type,
+	send_reply(w, port, m, out, f, &spec, reply_type,
 		   dpxe_load_ip(frame + hdr_len + DPXE_BOOTP_YIADDR), plen,
 		   psum);
 }
 
 void
-dpxe_handle_frame(struct dpxe_worker *w, struct rte_mbuf *m)
+dpxe_handle_frame(struct dpxe_worker *w, const struct dpxe_port *port,
+		  struct rte_mbuf *m)
 {
 	struct dpxe_frame f;
 	enum dpxe_drop_reason r;
@@ -359,14 +365,14 @@ dpxe_handle_frame(struct dpxe_worker *w, struct rte_mbuf *m)
 		return;
 	}
 	r = dpxe_frame_parse(rte_pktmbuf_mtod(m, const uint8_t *),
-			     rte_pktmbuf_data_len(m), parse_flags(w->port, m),
+			     rte_pktmbuf_data_len(m), parse_flags(port, m),
 			     &f);
 	if (r != DPXE_DROP_OK) {
 		drop(w, m, r);
 		return;
 	}
 	if (f.kind == DPXE_FRAME_ARP)
-		handle_arp(w, m, &f);
+		handle_arp(w, port, m, &f);
 	else
-		handle_dhcp(w, m, &f);
+		handle_dhcp(w, port, m, &f);
 }

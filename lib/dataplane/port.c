@@ -81,19 +81,20 @@ setup_spreading(struct dpxe_dataplane *dp, struct dpxe_port *port,
 	};
 	struct rte_flow_error ferr;
 
-	if (port->nb_queues >= 2 &&
+	if (port->spread_n >= 2 &&
 	    dp->cfg->server.mode == DPXE_CONFIG_MODE_DHCP) {
-		/* a client's lease is on worker dpxe_client_owner(chaddr):
-		 * every frame of it must reach that worker, which only the
-		 * software hash guarantees (a NIC's RSS hashes the Ethernet
-		 * source, which for a relayed request is the relay's) */
+		/* a client's lease is on worker dpxe_client_owner(chaddr) of
+		 * all workers, of every port: every frame of it must reach
+		 * that worker, which only the software hash guarantees (a
+		 * NIC's RSS hashes the Ethernet source, which for a relayed
+		 * request is the relay's, and stays within the port) */
 		if (mode == DPXE_CONFIG_SPREADING_NONE ||
 		    mode == DPXE_CONFIG_SPREADING_FLOW) {
 			snprintf(err, err_len, "port %s: server.mode dhcp with "
-				 "%u queues needs dataplane.spreading software "
+				 "%u workers needs dataplane.spreading software "
 				 "or auto (a client's frames must all reach the "
 				 "worker holding its lease), not %s", port->name,
-				 port->nb_queues,
+				 port->spread_n,
 				 dpxe_config_spreading_name(mode));
 			return -1;
 		}
@@ -163,6 +164,21 @@ dpxe_port_setup(struct dpxe_dataplane *dp, unsigned int index, char *err,
 			 info.max_tx_queues, index);
 		return -1;
 	}
+	if (dp->cross_ports && port->nb_txq > info.max_tx_queues) {
+		/* no fallback: a worker without a queue here could not answer
+		 * the clients of this port that it owns, and sharing a queue
+		 * would need a lock per packet */
+		snprintf(err, err_len,
+			 "port %s: server.mode dhcp over %u ports needs a TX "
+			 "queue per worker on every port (%u), the device has "
+			 "%u: give it more queues (net_af_packet: qpairs=N in "
+			 "devargs; net_pcap: one tx_pcap= per worker; virtio: "
+			 "queues=N on the host), use fewer workers, or run one "
+			 "dpxe per port with disjoint pools",
+			 port->name, dp->cfg->dataplane.ports_count,
+			 port->nb_txq, info.max_tx_queues);
+		return -1;
+	}
 
 	memset(&conf, 0, sizeof(conf));
 	if (port->nb_queues > 1 &&
@@ -185,7 +201,7 @@ dpxe_port_setup(struct dpxe_dataplane *dp, unsigned int index, char *err,
 		port->tx_ip_csum = true;
 	}
 	rc = rte_eth_dev_configure(port->port_id, port->nb_queues,
-				   port->nb_queues, &conf);
+				   port->nb_txq, &conf);
 	if (rc != 0) {
 		snprintf(err, err_len, "port %s: configure failed: %s",
 			 port->name, rte_strerror(-rc));
@@ -202,18 +218,30 @@ dpxe_port_setup(struct dpxe_dataplane *dp, unsigned int index, char *err,
 		struct dpxe_worker *w = dp->workers[port->first_worker + q];
 		unsigned int socket = rte_lcore_to_socket_id(w->lcore);
 		struct rte_eth_rxconf rxq = info.default_rxconf;
-		struct rte_eth_txconf txq = info.default_txconf;
 
 		rxq.offloads = conf.rxmode.offloads;
-		txq.offloads = conf.txmode.offloads;
 		/* each worker's RX ring fills from its own pool */
 		rc = rte_eth_rx_queue_setup(port->port_id, q, nb_rxd, socket,
 					    &rxq, w->pool);
-		if (rc == 0)
-			rc = rte_eth_tx_queue_setup(port->port_id, q, nb_txd,
-						    socket, &txq);
 		if (rc != 0) {
-			snprintf(err, err_len, "port %s: queue %u setup: %s",
+			snprintf(err, err_len, "port %s: RX queue %u setup: %s",
+				 port->name, q, rte_strerror(-rc));
+			return -1;
+		}
+	}
+	/* TX queue q is worker q's (dhcp mode, several ports: every worker
+	 * has one here), else the port's worker with RX queue q */
+	for (uint16_t q = 0; q < port->nb_txq; q++) {
+		unsigned int wi = dp->cross_ports ? q : port->first_worker + q;
+		unsigned int socket =
+			rte_lcore_to_socket_id(dp->workers[wi]->lcore);
+		struct rte_eth_txconf txq = info.default_txconf;
+
+		txq.offloads = conf.txmode.offloads;
+		rc = rte_eth_tx_queue_setup(port->port_id, q, nb_txd, socket,
+					    &txq);
+		if (rc != 0) {
+			snprintf(err, err_len, "port %s: TX queue %u setup: %s",
 				 port->name, q, rte_strerror(-rc));
 			return -1;
 		}
@@ -238,9 +266,9 @@ dpxe_port_setup(struct dpxe_dataplane *dp, unsigned int index, char *err,
 	if (setup_spreading(dp, port, &info, err, err_len) < 0)
 		return -1;
 	DP_LOG(INFO,
-	       "port %s (%s): %u queue(s), MAC " RTE_ETHER_ADDR_PRT_FMT
-	       ", offloads rx-ip %s rx-udp %s tx-ip %s",
-	       port->name, info.driver_name, port->nb_queues,
+	       "port %s (%s): %u RX / %u TX queue(s), MAC "
+	       RTE_ETHER_ADDR_PRT_FMT ", offloads rx-ip %s rx-udp %s tx-ip %s",
+	       port->name, info.driver_name, port->nb_queues, port->nb_txq,
 	       RTE_ETHER_ADDR_BYTES(&port->mac), port->rx_ip_csum ? "on" : "off",
 	       port->rx_udp_csum ? "on" : "off", port->tx_ip_csum ? "on" : "off");
 	return 0;

@@ -99,8 +99,7 @@ move_leases(struct dpxe_worker *w, struct dpxe_gen *old, struct dpxe_gen *g)
 	uint32_t ip;
 
 	/* replies already built leave before the pause */
-	w->stats->tx += rte_eth_tx_buffer_flush(w->port->port_id, w->queue,
-						w->txb);
+	dpxe_tx_flush_all(w);
 	dpxe_lease_reload_shard(old->shards[w->index], g->shards, g->n, g->cfg,
 				dpxe_dp_now_s(dp, rte_rdtsc()), handoff, g,
 				&g->kept[w->index]);

@@ -30,6 +30,7 @@ add(struct dpxe_worker_stats *t, const struct dpxe_worker_stats *s)
 	t->spread_out += rd(&s->spread_out);
 	t->spread_ring_full += rd(&s->spread_ring_full);
 	t->spread_stop_discards += rd(&s->spread_stop_discards);
+	t->spread_no_port += rd(&s->spread_no_port);
 	t->tx += rd(&s->tx);
 	t->tx_full += rd(&s->tx_full);
 	t->mbuf_alloc_fail += rd(&s->mbuf_alloc_fail);
@@ -153,8 +154,9 @@ json_counters(FILE *f, const struct dpxe_worker_stats *s)
 #define JSON_PROV(n) fprintf(f, ", \"provider_" #n "\": %" PRIu64, s->provider.n);
 	PROVIDER_COUNTERS(JSON_PROV)
 #undef JSON_PROV
-	fprintf(f, ", \"spread_stop_discards\": %" PRIu64,
-		s->spread_stop_discards);
+	fprintf(f, ", \"spread_stop_discards\": %" PRIu64
+		   ", \"spread_no_port\": %" PRIu64,
+		s->spread_stop_discards, s->spread_no_port);
 #define JSON_LEASE(n) fprintf(f, ", \"" #n "\": %" PRIu64, s->n);
 	LEASE_COUNTERS(JSON_LEASE)
 #undef JSON_LEASE

@@ -8,6 +8,11 @@
  * that receives a DHCP frame looks at chaddr and, when another worker owns
  * that client, hands the mbuf over through the owner's ring; the owner
  * answers it. Rings are lock-free (multi-producer, single-consumer).
+ *
+ * In dhcp mode the owner is one of all workers, of any port: the frame
+ * keeps its receiving port in the mbuf's port field (the PMD sets it), and
+ * the owner answers with that port's identity on its own TX queue of that
+ * port. ARP never moves: it is answered where it arrived.
  */
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -22,8 +27,7 @@
 #include "net.h"
 
 /*
- * Which worker of the port owns the client in this frame, or -1 to keep it
- * here (not a DHCP request we can read a chaddr from: ARP, junk, ...). A
+ * Which worker owns the client in this frame, or -1 to keep it here (not a DHCP request we can read a chaddr from: ARP, junk, ...). A
  * cheap peek, not a parse: handle.c does the real checks.
  */
 static int
@@ -53,8 +57,8 @@ spread_owner(const struct dpxe_port *port, const struct rte_mbuf *m)
 	off += ihl + DPXE_UDP_HDR_LEN + DPXE_BOOTP_CHADDR;
 	if (off + 6 > len)
 		return -1;
-	return (int)(port->first_worker +
-		     dpxe_client_owner(p + off, port->nb_queues));
+	return (int)(port->spread_first +
+		     dpxe_client_owner(p + off, port->spread_n));
 }
 
 static void
@@ -62,8 +66,8 @@ spread_flush(struct dpxe_worker *w)
 {
 	struct dpxe_dataplane *dp = w->dp;
 
-	for (unsigned int i = w->port->first_worker;
-	     i < (unsigned int)w->port->first_worker + w->port->nb_queues; i++) {
+	for (unsigned int i = w->port->spread_first;
+	     i < (unsigned int)w->port->spread_first + w->port->spread_n; i++) {
 		unsigned int n = w->stash_count[i], sent;
 
 		if (n == 0)
@@ -79,9 +83,21 @@ spread_flush(struct dpxe_worker *w)
 	}
 }
 
+/* The port a frame from the spreading ring came in on (dhcp mode over
+ * several ports), or NULL for an mbuf whose port field names none of ours
+ * (a PMD that does not set it). */
+static inline const struct dpxe_port *
+ring_frame_port(const struct dpxe_worker *w, const struct rte_mbuf *m)
+{
+	if (unlikely(m->port >= RTE_MAX_ETHPORTS))
+		return NULL;
+	return w->dp->by_port_id[m->port];
+}
+
+/* port: where the frames came in, NULL: each frame's own (ring_frame_port) */
 static unsigned int
 process_burst(struct dpxe_worker *w, struct rte_mbuf **pkts, unsigned int n,
-	      bool may_spread)
+	      bool may_spread, const struct dpxe_port *port)
 {
 	unsigned int handled = 0;
 
@@ -101,7 +117,18 @@ process_burst(struct dpxe_worker *w, struct rte_mbuf **pkts, unsigned int n,
 				continue;
 			}
 		}
-		dpxe_handle_frame(w, m);
+		if (port != NULL) {
+			dpxe_handle_frame(w, port, m);
+		} else {
+			const struct dpxe_port *in = ring_frame_port(w, m);
+
+			if (unlikely(in == NULL)) {
+				w->stats->spread_no_port++;
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			dpxe_handle_frame(w, in, m);
+		}
 		handled++;
 	}
 	if (may_spread)
@@ -173,16 +200,20 @@ dpxe_worker_main(void *arg)
 	if (w == NULL)
 		return 0; /* an lcore we were not given work for */
 
-	rte_eth_tx_buffer_set_err_callback(w->txb, tx_drop_cb, w);
+	for (unsigned int p = 0; p < dp->n_ports; p++)
+		if (w->tx[p].txb != NULL)
+			rte_eth_tx_buffer_set_err_callback(w->tx[p].txb,
+							   tx_drop_cb, w);
 	rte_rcu_qsbr_thread_register(dp->qsv, w->index);
 	rte_rcu_qsbr_thread_online(dp->qsv, w->index);
 	spread = w->port->spread_sw;
 	drain_tsc = dp->tsc_hz / 1000000 * DPXE_DRAIN_US;
 	housekeep_tsc = dp->tsc_hz / 1000 * DPXE_HOUSEKEEP_MS;
 	prev_drain = prev_house = rte_rdtsc();
-	DP_LOG(INFO, "worker %u on lcore %u: port %s queue %u%s", w->index,
+	DP_LOG(INFO, "worker %u on lcore %u: port %s queue %u%s%s", w->index,
 	       w->lcore, w->port->name, w->queue,
-	       spread ? ", software spreading" : "");
+	       spread ? ", software spreading" : "",
+	       w->cross_ports ? ", TX on every port" : "");
 
 	while (!dpxe_dp_quitting(dp)) {
 		uint64_t t0 = rte_rdtsc(), now;
@@ -204,7 +235,7 @@ dpxe_worker_main(void *arg)
 		n = rte_eth_rx_burst(w->port->port_id, w->queue, pkts, w->burst);
 		if (n) {
 			w->stats->rx += n;
-			work += process_burst(w, pkts, n, spread);
+			work += process_burst(w, pkts, n, spread, w->port);
 		}
 		if (spread) {
 			unsigned int k = rte_ring_dequeue_burst(
@@ -212,7 +243,9 @@ dpxe_worker_main(void *arg)
 
 			if (k) {
 				w->stats->rx_spread_in += k;
-				work += process_burst(w, pkts, k, false);
+				work += process_burst(w, pkts, k, false,
+						      w->cross_ports ? NULL :
+								       w->port);
 			}
 		}
 		now = rte_rdtsc();
@@ -225,8 +258,7 @@ dpxe_worker_main(void *arg)
 			w->stats->busy_packets += work;
 		}
 		if (n == 0 || now - prev_drain > drain_tsc) {
-			w->stats->tx += rte_eth_tx_buffer_flush(
-				w->port->port_id, w->queue, w->txb);
+			dpxe_tx_flush_all(w);
 			prev_drain = now;
 		}
 		if (w->index == dp->housekeeper && now - prev_house > housekeep_tsc) {
@@ -240,8 +272,7 @@ dpxe_worker_main(void *arg)
 	if (w->wds != NULL)
 		dpxe_wds_worker_drain(w->wds, RTE_MIN(w->cfg->dataplane.provider_timeout_ms,
 						      DPXE_WDS_DRAIN_MAX_MS));
-	w->stats->tx += rte_eth_tx_buffer_flush(w->port->port_id, w->queue,
-						w->txb);
+	dpxe_tx_flush_all(w);
 	dpxe_delay_release(w, 0, true); /* stopping: held replies are dropped */
 	rte_rcu_qsbr_thread_offline(dp->qsv, w->index);
 	rte_rcu_qsbr_thread_unregister(dp->qsv, w->index);
