@@ -27,6 +27,13 @@ meson compile -C "$build"
 status=0
 meson test -C "$build" --print-errorlogs "$@" || status=$?
 
+# ThreadSanitizer over the provider runtime (its own build, ~1 minute);
+# on a full run only, not when a suite or test was picked
+tsan=""
+if [ $# -eq 0 ]; then
+	if tests/tsan/run-tsan.sh; then tsan="; tsan ok"; else tsan="; tsan FAILED"; status=1; fi
+fi
+
 # One closing line for people and CI, from meson's own log.
 log="$build/meson-logs/testlog.json"
 read -r passed failed skipped < <(python3 - "$log" <<'PY'
@@ -54,5 +61,5 @@ for line in open(sys.argv[1]):
 PY
 	status=1
 fi
-echo "tests: $passed passed, $failed failed, $skipped skipped"
+echo "tests: $passed passed, $failed failed, $skipped skipped$tsan"
 exit "$status"

@@ -7,8 +7,9 @@
  * No locks and no malloc. Each worker owns an array of request slots; only
  * that worker starts or ends a request. Provider threads reach a worker
  * through its ring (multi-producer, single-consumer), never by touching its
- * state, except for three atomic words: a slot's generation, its "done
- * posted" flag and its send counter, and the per-buffer owner word.
+ * state, except for atomic words: a slot's generation, state, "done
+ * posted" flag, send counter and buffer entries, and the per-buffer owner
+ * word. (ThreadSanitizer checks this: tests/tsan/run-tsan.sh.)
  *
  * hClientRequest is not a pointer: it is (generation << 14 | slot << 5 |
  * worker). The generation changes whenever a provider's turn with the
@@ -88,7 +89,7 @@ _Static_assert(TAG_BACK >= sizeof(struct wds_pkt_tag) + MAX_HDR,
 
 struct wds_req {
 	uint32_t gen;       /* atomic; never 0 */
-	uint8_t state;      /* enum req_state; worker writes, others read */
+	uint8_t state;      /* enum req_state; worker writes, others read (atomic) */
 	uint32_t done_gen;  /* atomic: the turn whose PxeAsyncRecvDone was taken */
 	uint16_t prov;      /* index in wds_chain of the provider's turn */
 	uint32_t sends;     /* atomic: PxeSendReply calls in this turn */
@@ -884,13 +885,13 @@ run_chain(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int i)
 		if (!filter_ok(p, r))
 			continue; /* filtered out: as REJECTED */
 		r->prov = (uint16_t)i;
-		r->sends = 0;
-		r->state = REQ_ACTIVE;
+		__atomic_store_n(&r->sends, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&r->state, REQ_ACTIVE, __ATOMIC_RELAXED);
 		addresses(ww, r, &local, &remote); /* fresh: a provider may scribble */
 		rc = p->recv((HANDLE)(uintptr_t)handle_of(ww, r, r->gen), (PVOID)r->payload,
 			     r->payload_len, &local, &remote, &action, p->recv_ctx);
 		if (rc == ERROR_IO_PENDING) {
-			r->state = REQ_PENDING;
+			__atomic_store_n(&r->state, REQ_PENDING, __ATOMIC_RELAXED);
 			ww->pending++;
 			fifo_push(ww, handle_of(ww, r, r->gen));
 			return;
@@ -974,7 +975,7 @@ complete(struct dpxe_wds_worker *ww, uint64_t msg)
 		DPXE_WDS_COUNT(ww->c.counters, late_done);
 		return;
 	}
-	r->state = REQ_ACTIVE;
+	__atomic_store_n(&r->state, REQ_ACTIVE, __ATOMIC_RELAXED);
 	ww->pending--;
 	if (apply(ww, r, action))
 		run_chain(ww, r, r->prov + 1u);

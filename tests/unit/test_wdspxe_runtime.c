@@ -1015,7 +1015,7 @@ test_drain_completes(void **state)
 	worker_up(5000);
 	assert_int_equal(load_chain(err, sizeof(err),
 				    prov_yaml("slow", TESTPROV_SO, true,
-					      "      mode: async\n      delay_ms: 30\n"), NULL), 1);
+					      "      mode: async\n      delay_ms: 300\n"), NULL), 1);
 	events[0] = '\0';
 	for (int i = 0; i < 3; i++)
 		request(PXE);
