@@ -14,6 +14,12 @@
  *   file is swapped and SIGHUP sent six times (pools moved, so leases change
  *   worker slice) and once with a broken file; every request is answered
  *   (ACK), the reloads and the one failure are counted.
+ * - two_ports: two net_pcap ports (the second VLAN 42 only), two subnets,
+ *   one worker each; clients on each port, some owned by the other port's
+ *   worker, get their port's subnet, from their port's address and MAC, on
+ *   that port (the owner's TX queue there), and ARP is answered where it
+ *   came in. two_ports_few_txq: a port with one TX queue for two workers
+ *   is refused at start, saying why.
  *
  * Usage: test_e2e_dhcp DPXE_BINARY (run from the source root).
  */
@@ -113,9 +119,11 @@ struct req {
 	bool pxe;           /* option 93 = 7 and a PXEClient vendor class */
 };
 
+/* A request on a port whose server has MAC smac, tagged with VID vlan
+ * (0: untagged). */
 static void
-add_req(struct e2e_pcap *p, const uint8_t mac[6], uint32_t xid,
-	const struct req *r)
+add_req_on(struct e2e_pcap *p, const uint8_t smac[6], uint16_t vlan,
+	   const uint8_t mac[6], uint32_t xid, const struct req *r)
 {
 	uint8_t frame[E2E_FRAME_MAX], v4[4];
 	struct e2e_net n = { .sport = 68, .dport = 67 };
@@ -145,10 +153,22 @@ add_req(struct e2e_pcap *p, const uint8_t mac[6], uint32_t xid,
 	n.ip_src = r->ciaddr;
 	n.ip_dst = r->ip_dst ? r->ip_dst : 0xffffffffu;
 	if (r->ip_dst)
-		memcpy(n.dst_mac, srv_mac, 6);
+		memcpy(n.dst_mac, smac, 6);
+	if (vlan) {
+		n.nvlan = 1;
+		n.tpid[0] = 0x8100;
+		n.tci[0] = vlan;
+	}
 	len = e2e_frame_udp(frame, sizeof(frame), &n, m.b, m.len);
 	assert_true(len > 0);
 	e2e_pcap_add(p, frame, len);
+}
+
+static void
+add_req(struct e2e_pcap *p, const uint8_t mac[6], uint32_t xid,
+	const struct req *r)
+{
+	add_req_on(p, srv_mac, 0, mac, xid, r);
 }
 
 /* The address the k-th client of worker w gets from an empty pool of n
@@ -166,25 +186,16 @@ struct proc {
 	char log[256];
 };
 
+/* dpxe with EAL --vdev arguments vdevs[0..nv) on lcores (-l) */
 static void
-spawn(struct proc *pr, unsigned int nq, const char *const *rx,
-      const char *const *tx, bool infinite, const char *config,
-      const char *stats, const char *limit_opt, const char *limit_ms)
+spawn_vdevs(struct proc *pr, const char *const *vdevs, unsigned int nv,
+	    const char *lcores, const char *config, const char *stats,
+	    const char *limit_opt, const char *limit_ms)
 {
-	char vdev[2048], prefix[64];
+	char prefix[64];
 	char *argv[32];
 	int argc = 0, fd;
-	size_t off;
 
-	off = (size_t)snprintf(vdev, sizeof(vdev), "--vdev=net_pcap0%s",
-			       infinite ? ",infinite_rx=1" : "");
-	for (unsigned int i = 0; i < nq; i++)
-		off += (size_t)snprintf(vdev + off, sizeof(vdev) - off,
-					",rx_pcap=%s", rx[i]);
-	for (unsigned int i = 0; i < nq; i++)
-		off += (size_t)snprintf(vdev + off, sizeof(vdev) - off,
-					",tx_pcap=%s", tx[i]);
-	assert_true(off < sizeof(vdev));
 	snprintf(prefix, sizeof(prefix), "dpxe-e2e-dhcp-%ld", (long)getpid());
 	argv[argc++] = (char *)dpxe;
 	argv[argc++] = (char *)"--no-huge";
@@ -195,8 +206,9 @@ spawn(struct proc *pr, unsigned int nq, const char *const *rx,
 	argv[argc++] = (char *)"--file-prefix";
 	argv[argc++] = prefix;
 	argv[argc++] = (char *)"-l";
-	argv[argc++] = (char *)(nq == 1 ? "0" : "0,1");
-	argv[argc++] = vdev;
+	argv[argc++] = (char *)lcores;
+	for (unsigned int i = 0; i < nv && i < 4; i++)
+		argv[argc++] = (char *)vdevs[i];
 	argv[argc++] = (char *)"--";
 	argv[argc++] = (char *)"-c";
 	argv[argc++] = (char *)config;
@@ -223,6 +235,38 @@ spawn(struct proc *pr, unsigned int nq, const char *const *rx,
 		execv(dpxe, argv);
 		_exit(127);
 	}
+}
+
+/* Build net_pcapN's --vdev argument: nrx rx_pcap files, ntx tx_pcap */
+static void
+pcap_vdev(char *out, size_t len, unsigned int n, bool infinite,
+	  unsigned int nrx, const char *const *rx, unsigned int ntx,
+	  const char *const *tx)
+{
+	size_t off;
+
+	off = (size_t)snprintf(out, len, "--vdev=net_pcap%u%s", n,
+			       infinite ? ",infinite_rx=1" : "");
+	for (unsigned int i = 0; i < nrx; i++)
+		off += (size_t)snprintf(out + off, len - off, ",rx_pcap=%s",
+					rx[i]);
+	for (unsigned int i = 0; i < ntx; i++)
+		off += (size_t)snprintf(out + off, len - off, ",tx_pcap=%s",
+					tx[i]);
+	assert_true(off < len);
+}
+
+static void
+spawn(struct proc *pr, unsigned int nq, const char *const *rx,
+      const char *const *tx, bool infinite, const char *config,
+      const char *stats, const char *limit_opt, const char *limit_ms)
+{
+	char vdev[2048];
+	const char *vdevs[1] = { vdev };
+
+	pcap_vdev(vdev, sizeof(vdev), 0, infinite, nq, rx, nq, tx);
+	spawn_vdevs(pr, vdevs, 1, nq == 1 ? "0" : "0,1", config, stats,
+		    limit_opt, limit_ms);
 }
 
 /* Exit status, or -1 when it had to be killed after timeout_s. */
@@ -322,15 +366,17 @@ struct reply {
 	const uint8_t *chaddr;
 };
 
+/* A reply from the server at sip with MAC smac. */
 static void
-decode(const struct e2e_pkt *pkt, struct reply *r)
+decode_from(const struct e2e_pkt *pkt, struct reply *r, uint32_t sip,
+	    const uint8_t smac[6])
 {
 	memset(r, 0, sizeof(*r));
 	assert_true(e2e_view_parse(pkt->data, pkt->len, &r->v));
 	assert_true(r->v.ip_csum_ok);
 	assert_true(r->v.udp_csum_ok);
-	assert_int_equal(r->v.ip_src, SRV_IP);
-	assert_memory_equal(pkt->data + 6, srv_mac, 6);
+	assert_int_equal(r->v.ip_src, sip);
+	assert_memory_equal(pkt->data + 6, smac, 6);
 	assert_int_equal(r->v.sport, 67);
 	assert_true(r->v.pl_len >= 240);
 	assert_int_equal(r->v.pl[0], 2); /* BOOTREPLY */
@@ -343,14 +389,21 @@ decode(const struct e2e_pkt *pkt, struct reply *r)
 	assert_true(r->o.has[53]);
 	r->type = r->o.val[53][0];
 	assert_true(r->o.has[54]);
-	assert_int_equal(e2e_be32(r->o.val[54]), SRV_IP);
+	assert_int_equal(e2e_be32(r->o.val[54]), sip);
+}
+
+static void
+decode(const struct e2e_pkt *pkt, struct reply *r)
+{
+	decode_from(pkt, r, SRV_IP, srv_mac);
 }
 
 /* An OFFER or ACK of address ip to mac, unicast to it (RFC 2131 §4.1:
  * no broadcast flag, ciaddr 0), with the subnet's options. */
 static void
-check_lease_reply(const struct reply *r, uint8_t type, const uint8_t mac[6],
-		  uint32_t ip, uint32_t lease_time)
+check_lease_reply_via(const struct reply *r, uint8_t type,
+		      const uint8_t mac[6], uint32_t ip, uint32_t lease_time,
+		      uint32_t router)
 {
 	assert_int_equal(r->type, type);
 	assert_memory_equal(r->chaddr, mac, 6);
@@ -363,7 +416,15 @@ check_lease_reply(const struct reply *r, uint8_t type, const uint8_t mac[6],
 	assert_true(r->o.has[1]);
 	assert_int_equal(e2e_be32(r->o.val[1]), 0xffffff00u);
 	assert_true(r->o.has[3]);
-	assert_int_equal(e2e_be32(r->o.val[3]), E2E_IP(10, 213, 47, 254));
+	assert_int_equal(e2e_be32(r->o.val[3]), router);
+}
+
+static void
+check_lease_reply(const struct reply *r, uint8_t type, const uint8_t mac[6],
+		  uint32_t ip, uint32_t lease_time)
+{
+	check_lease_reply_via(r, type, mac, ip, lease_time,
+			      E2E_IP(10, 213, 47, 254));
 }
 
 static void
@@ -705,6 +766,301 @@ test_reload(void **state)
 	e2e_json_free(j);
 }
 
+/* ---- two ports ---- */
+
+#define TP_CLIENTS 8 /* per port: half owned by each worker */
+
+/* Port p of the two-port setup: its address, MAC, VLAN, subnet. */
+struct tp_port {
+	uint32_t ip, pool, router, lease_time;
+	uint8_t mac[6];
+	uint16_t vlan;
+};
+
+static const struct tp_port tp[2] = {
+	{ .ip = E2E_IP(10, 213, 47, 1), .pool = E2E_IP(10, 213, 47, 100),
+	  .router = E2E_IP(10, 213, 47, 254), .lease_time = 3600,
+	  .mac = { 0x02, 0xdc, 0, 0, 0, 0x01 }, .vlan = 0 },
+	{ .ip = E2E_IP(10, 213, 48, 1), .pool = E2E_IP(10, 213, 48, 100),
+	  .router = E2E_IP(10, 213, 48, 254), .lease_time = 1800,
+	  .mac = { 0x02, 0xdc, 0, 0, 0, 0x02 }, .vlan = 42 },
+};
+
+static void
+write_two_port_config(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs("server:\n  mode: dhcp\n  name: dpxe-e2e\n  ports:\n"
+	      "    - {ip: 10.213.47.1, prefix: 24, mac: \"02:dc:00:00:00:01\"}\n"
+	      "    - {ip: 10.213.48.1, prefix: 24, mac: \"02:dc:00:00:00:02\"}\n"
+	      "dataplane:\n  ports:\n"
+	      "    - {name: pa, devargs: net_pcap0, rx_queues: 1}\n"
+	      "    - {name: pb, devargs: net_pcap1, rx_queues: 1, vlan: 42}\n"
+	      "  spreading: software\n  mbufs_per_worker: 4095\n"
+	      "  mbuf_cache: 64\n"
+	      "boot:\n  rules:\n"
+	      "    - {name: uefi, match: {arch: [7]}, boot_file: x64/ipxe.efi}\n"
+	      "subnets:\n"
+	      "  - subnet: 10.213.47.0/24\n"
+	      "    pools: [{start: 10.213.47.100, end: 10.213.47.199}]\n"
+	      "    router: 10.213.47.254\n    lease_time: 3600\n"
+	      "  - subnet: 10.213.48.0/24\n"
+	      "    pools: [{start: 10.213.48.100, end: 10.213.48.199}]\n"
+	      "    router: 10.213.48.254\n    lease_time: 1800\n",
+	      f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* An ARP request for port p's address, from mac. */
+static void
+add_arp_on(struct e2e_pcap *pc, unsigned int p, const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+	struct e2e_net n = { 0 };
+	uint8_t frame[E2E_FRAME_MAX];
+	size_t len;
+
+	memset(n.dst_mac, 0xff, 6);
+	memcpy(n.src_mac, mac, 6);
+	if (tp[p].vlan) {
+		n.nvlan = 1;
+		n.tpid[0] = 0x8100;
+		n.tci[0] = tp[p].vlan;
+	}
+	len = e2e_frame_arp(frame, sizeof(frame), &n, 1, 1, mac,
+			    E2E_IP(10, 213, 47 + p, 9), zero, tp[p].ip);
+	assert_true(len > 0);
+	e2e_pcap_add(pc, frame, len);
+}
+
+/* Is this frame port p's ARP reply (is-at its MAC, to mac)? */
+static bool
+is_arp_reply_of(const struct e2e_pkt *pkt, unsigned int p,
+		const uint8_t mac[6])
+{
+	const uint8_t *d = pkt->data;
+	size_t l2 = 12;
+
+	if (pkt->len >= 16 && e2e_be16(d + 12) == 0x8100) {
+		if ((e2e_be16(d + 14) & 0x0fff) != tp[p].vlan)
+			return false;
+		l2 = 16;
+	}
+	if (pkt->len < l2 + 2 + 28 || e2e_be16(d + l2) != 0x0806)
+		return false;
+	d += l2 + 2;
+	return e2e_be16(d + 6) == 2 && memcmp(d + 8, tp[p].mac, 6) == 0 &&
+	       e2e_be32(d + 14) == tp[p].ip && memcmp(d + 18, mac, 6) == 0 &&
+	       memcmp(pkt->data, mac, 6) == 0 &&
+	       memcmp(pkt->data + 6, tp[p].mac, 6) == 0;
+}
+
+struct tp_client {
+	uint8_t mac[6];
+	unsigned int owner;
+	uint32_t addr;
+	bool offered, acked;
+};
+
+static void
+test_two_ports(void **state)
+{
+	static const uint8_t arp_mac[6] = { 0x52, 0x54, 0x00, 0x99, 0, 1 };
+	struct tp_client c[2][TP_CLIENTS];
+	struct e2e_pcap in[2] = { { 0 } }, out;
+	char cfg[256], stats[256], rx[2][256], tx[2][2][256], vdev[2][1024];
+	const char *rxs[2][1], *txs[2][2], *vdevs[2] = { vdev[0], vdev[1] };
+	unsigned int k[2][2] = { { 0 } }, ext = 0;
+	uint8_t stray[6];
+	struct proc pr;
+	struct e2e_json *j;
+
+	(void)state;
+	path_in(cfg, sizeof(cfg), "two-ports.yaml");
+	path_in(stats, sizeof(stats), "two-ports.json");
+	path_in(pr.log, sizeof(pr.log), "two-ports.log");
+	write_two_port_config(cfg);
+	for (unsigned int p = 0; p < 2; p++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "two-ports-rx%u.pcap", p);
+		path_in(rx[p], sizeof(rx[p]), name);
+		rxs[p][0] = rx[p];
+		for (unsigned int q = 0; q < 2; q++) {
+			snprintf(name, sizeof(name), "two-ports-tx%u-q%u.pcap",
+				 p, q);
+			path_in(tx[p][q], sizeof(tx[p][q]), name);
+			txs[p][q] = tx[p][q];
+		}
+	}
+
+	/* per port, half the clients hash to worker 0 (port 0's), half to
+	 * worker 1 (port 1's): every port has clients of the other's worker */
+	for (unsigned int p = 0; p < 2; p++) {
+		unsigned int n[2] = { 0, 0 }, found = 0;
+
+		for (unsigned int i = 0; found < TP_CLIENTS && i < 1000; i++) {
+			uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x88,
+					   (uint8_t)p, (uint8_t)i };
+			unsigned int o = dpxe_client_owner(mac, 2);
+			struct tp_client *cl;
+
+			if (n[o] == TP_CLIENTS / 2)
+				continue;
+			n[o]++;
+			cl = &c[p][found];
+			memset(cl, 0, sizeof(*cl));
+			memcpy(cl->mac, mac, 6);
+			cl->owner = o;
+			/* each worker hands out its slice of each pool */
+			cl->addr = slice_addr(tp[p].pool, o, 2, k[p][o]++);
+			add_req_on(&in[p], tp[p].mac, tp[p].vlan, mac,
+				   (p + 1) * 1000 + found * 2,
+				   &(struct req){ .type = 1,
+						  .pxe = found % 2 == 0 });
+			add_req_on(&in[p], tp[p].mac, tp[p].vlan, mac,
+				   (p + 1) * 1000 + found * 2 + 1,
+				   &(struct req){ .type = 3,
+						  .server_id = tp[p].ip,
+						  .requested = cl->addr });
+			found++;
+		}
+		assert_int_equal(found, TP_CLIENTS);
+		add_arp_on(&in[p], p, arp_mac);
+	}
+	/* an untagged DISCOVER on the VLAN 42 port from a client of worker
+	 * 0: that worker must judge it by port 1's VLAN and drop it */
+	for (unsigned int i = 0;; i++) {
+		assert_true(i < 1000);
+		memcpy(stray, (uint8_t[6]){ 0x52, 0x54, 0x00, 0x89, 0,
+					    (uint8_t)i }, 6);
+		if (dpxe_client_owner(stray, 2) == 0)
+			break;
+	}
+	add_req_on(&in[1], tp[1].mac, 0, stray, 9999,
+		   &(struct req){ .type = 1 });
+	for (unsigned int p = 0; p < 2; p++) {
+		write_pcap(rx[p], &in[p]);
+		e2e_pcap_free(&in[p]);
+		pcap_vdev(vdev[p], sizeof(vdev[p]), p, false, 1, rxs[p], 2,
+			  txs[p]);
+	}
+
+	spawn_vdevs(&pr, vdevs, 2, "0,1", cfg, stats, "--idle-exit", "300");
+	assert_int_equal(reap(&pr, 60), 0);
+
+	/* what left port p on TX queue q (worker q's) */
+	for (unsigned int p = 0; p < 2; p++) {
+		for (unsigned int q = 0; q < 2; q++) {
+			bool arp = false;
+			size_t want = TP_CLIENTS;
+
+			read_replies(&out, 1, &txs[p][q]);
+			for (size_t f = 0; f < out.n; f++) {
+				struct tp_client *cl = NULL;
+				struct reply r;
+				unsigned int idx;
+
+				if (is_arp_reply_of(&out.v[f], p, arp_mac)) {
+					/* ARP stays on its receiving
+					 * worker: port p's own, worker p */
+					assert_int_equal(q, p);
+					assert_false(arp);
+					arp = true;
+					continue;
+				}
+				decode_from(&out.v[f], &r, tp[p].ip,
+					    tp[p].mac);
+				assert_int_equal(r.v.nvlan, tp[p].vlan ? 1 : 0);
+				if (tp[p].vlan)
+					assert_int_equal(r.v.tci[0] & 0x0fff,
+							 tp[p].vlan);
+				assert_true(r.xid >= (p + 1) * 1000);
+				idx = (r.xid - (p + 1) * 1000) / 2;
+				assert_true(idx < TP_CLIENTS);
+				cl = &c[p][idx];
+				/* answered by the owner, on its queue here */
+				assert_int_equal(cl->owner, q);
+				check_lease_reply_via(&r, r.xid % 2 ? 5 : 2,
+						      cl->mac, cl->addr,
+						      tp[p].lease_time,
+						      tp[p].router);
+				if (r.xid % 2)
+					cl->acked = true;
+				else
+					cl->offered = true;
+			}
+			if (p == q)
+				want++;
+			if (out.n != want)
+				fail_msg("port %u queue %u: %zu frames, "
+					 "expected %zu", p, q, out.n, want);
+			assert_true(p != q || arp);
+			e2e_pcap_free(&out);
+		}
+		for (unsigned int i = 0; i < TP_CLIENTS; i++) {
+			if (!c[p][i].offered || !c[p][i].acked)
+				fail_msg("port %u client %u: OFFER %d ACK %d",
+					 p, i, c[p][i].offered,
+					 c[p][i].acked);
+			ext += c[p][i].owner != p;
+		}
+	}
+	assert_int_equal(ext, TP_CLIENTS); /* half of each port's */
+
+	j = read_stats(stats);
+	assert_int_equal(stat_of(j, "total.rx"), 2 * (2 * TP_CLIENTS + 1) + 1);
+	assert_int_equal(stat_of(j, "total.replies.OFFER"), 2 * TP_CLIENTS);
+	assert_int_equal(stat_of(j, "total.replies.ACK"), 2 * TP_CLIENTS);
+	assert_int_equal(stat_of(j, "total.arp_replies"), 2);
+	/* the other worker's clients' frames, and the stray */
+	assert_int_equal(stat_of(j, "total.spread_out"), 2 * TP_CLIENTS + 1);
+	assert_int_equal(stat_of(j, "total.rx_spread_in"), 2 * TP_CLIENTS + 1);
+	assert_int_equal(stat_of(j, "total.spread_no_port"), 0);
+	assert_int_equal(stat_of(j, "total.tx"), 4 * TP_CLIENTS + 2);
+	/* each worker sent its own clients' replies, on both ports */
+	assert_int_equal(stat_of(j, "workers.0.tx"), 2 * TP_CLIENTS + 1);
+	assert_int_equal(stat_of(j, "workers.1.tx"), 2 * TP_CLIENTS + 1);
+	assert_int_equal(stat_of(j, "workers.0.drops.not_for_us"), 1);
+	assert_int_equal(drops_total(j), 1);
+	e2e_json_free(j);
+}
+
+/* A port with fewer TX queues than workers cannot carry every worker's
+ * replies: refused at start, with the reason. */
+static void
+test_two_ports_few_txq(void **state)
+{
+	struct e2e_pcap empty = { 0 };
+	char cfg[256], rx[256], tx[3][256], vdev[2][1024];
+	const char *rxs[1] = { rx }, *vdevs[2] = { vdev[0], vdev[1] };
+	const char *tx0[1] = { tx[0] }, *tx1[2] = { tx[1], tx[2] };
+	struct proc pr;
+
+	(void)state;
+	path_in(cfg, sizeof(cfg), "few-txq.yaml");
+	path_in(rx, sizeof(rx), "few-txq-rx.pcap");
+	for (unsigned int i = 0; i < 3; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "few-txq-tx%u.pcap", i);
+		path_in(tx[i], sizeof(tx[i]), name);
+	}
+	path_in(pr.log, sizeof(pr.log), "few-txq.log");
+	write_two_port_config(cfg);
+	write_pcap(rx, &empty);
+	pcap_vdev(vdev[0], sizeof(vdev[0]), 0, false, 1, rxs, 1, tx0);
+	pcap_vdev(vdev[1], sizeof(vdev[1]), 1, false, 1, rxs, 2, tx1);
+	spawn_vdevs(&pr, vdevs, 2, "0,1", cfg, NULL, "--idle-exit", "300");
+	assert_true(reap(&pr, 60) > 0);
+	if (!log_has(&pr, "port net_pcap0: server.mode dhcp over 2 ports "
+			  "needs a TX queue per worker on every port (2), "
+			  "the device has 1"))
+		fail_msg("no refusal in %s", pr.log);
+}
+
 static int
 rm_dir(void **state)
 {
@@ -726,6 +1082,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_dora),
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_two_ports),
+		cmocka_unit_test(test_two_ports_few_txq),
 	};
 
 	if (argc < 2) {
