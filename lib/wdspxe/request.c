@@ -53,6 +53,7 @@
 
 #include "boot/reply_addr.h"
 #include "dhcp.h"
+#include "net/byteorder.h"
 #include "wds_rt_internal.h"
 
 #define PKT_MAGIC 0x54454b4350585044ull /* "DPXPCKET" */
@@ -442,9 +443,17 @@ DpxeRequestDhcpMsg(HANDLE hClientRequest, ULONG uAbiVersion, ULONG uSize)
 static uint8_t
 reply_type(LPCVOID pkt, ULONG len)
 {
+	const uint8_t *b = pkt;
 	PVOID v = NULL;
 	BYTE l = 0;
 
+	/* the usual layout: 53 right after the cookie */
+	if (len > DPXE_DHCP_OPTIONS_OFF + 2 && b[DPXE_DHCP_OPTIONS_OFF] == DPXE_OPT_MSG_TYPE &&
+	    b[DPXE_DHCP_OPTIONS_OFF + 1] == 1 &&
+	    dpxe_load_be32(b + DPXE_BOOTP_COOKIE) == DPXE_DHCP_MAGIC_COOKIE)
+		return b[DPXE_DHCP_OPTIONS_OFF + 2] <= DPXE_DHCP_MSG_TYPE_MAX
+			       ? b[DPXE_DHCP_OPTIONS_OFF + 2]
+			       : DPXE_DHCP_BOOTP;
 	if (PxeDhcpGetOptionValue(pkt, len, 1, DPXE_OPT_MSG_TYPE, &l, &v) != ERROR_SUCCESS ||
 	    l != 1 || *(const uint8_t *)v > DPXE_DHCP_MSG_TYPE_MAX)
 		return DPXE_DHCP_BOOTP;
@@ -555,6 +564,7 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 	   uint32_t psum)
 {
 	struct dpxe_wds_worker *ww;
+	const struct dpxe_frame *fp;
 	struct dpxe_udp4_spec s;
 	struct dpxe_frame f;
 	struct wds_req *r;
@@ -584,12 +594,19 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		DPXE_WDS_COUNT(ww->c.counters, send_flood);
 		return ERROR_NOT_ENOUGH_MEMORY;
 	}
-	/* seqlock-style read: copy what we need, then check the turn did not
-	 * end meanwhile (the slot could be reused and rewritten) */
-	f = r->f;
+	/* another thread reads seqlock-style: copy what we need, then check
+	 * the turn did not end meanwhile (the slot could be reused and
+	 * rewritten); the worker itself is the only writer, so it reads in
+	 * place */
+	if (wds_self == ww) {
+		fp = &r->f;
+	} else {
+		f = r->f;
+		fp = &f;
+	}
 	memset(&s, 0, sizeof(s));
 	type = reply_type(pPacket, uPacketLen);
-	rc = pick_dest(req_msg(ww, r), &f, pPacket, uPacketLen, type, pAddress, &s);
+	rc = pick_dest(req_msg(ww, r), fp, pPacket, uPacketLen, type, pAddress, &s);
 	if (!still(r, gen)) {
 		DPXE_WDS_COUNT(ww->c.counters, send_after_end);
 		return ERROR_INVALID_HANDLE;
@@ -598,14 +615,14 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		DPXE_WDS_COUNT(ww->c.counters, send_fail);
 		return rc;
 	}
-	s.vlan_count = f.vlan_count; /* replies keep the request's tags */
-	for (uint8_t i = 0; i < f.vlan_count && i < DPXE_VLAN_MAX_DEPTH; i++) {
-		s.vlan_tpid[i] = f.vlan_tpid[i];
-		s.vlan_tci[i] = f.vlan_tci[i];
+	s.vlan_count = fp->vlan_count; /* replies keep the request's tags */
+	for (uint8_t i = 0; i < fp->vlan_count && i < DPXE_VLAN_MAX_DEPTH; i++) {
+		s.vlan_tpid[i] = fp->vlan_tpid[i];
+		s.vlan_tci[i] = fp->vlan_tci[i];
 	}
 	memcpy(s.src_mac, ww->c.src_mac, 6);
 	s.ip_src = ww->c.src_ip;
-	s.src_port = f.dst_port;
+	s.src_port = fp->dst_port;
 	s.ttl = 64;
 	s.ip_csum_offload = ww->c.tx_ip_csum;
 	s.udp_csum = true;
