@@ -192,6 +192,7 @@ dpxe_worker_main(void *arg)
 	struct dpxe_worker *w = NULL;
 	struct rte_mbuf *pkts[DPXE_MAX_BURST];
 	uint64_t drain_tsc, housekeep_tsc, prev_drain, prev_house;
+	const struct dpxe_port *ring_port;
 	bool spread;
 
 	for (unsigned int i = 0; i < dp->n_workers; i++)
@@ -207,6 +208,7 @@ dpxe_worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(dp->qsv, w->index);
 	rte_rcu_qsbr_thread_online(dp->qsv, w->index);
 	spread = w->port->spread_sw;
+	ring_port = w->cross_ports ? NULL : w->port;
 	drain_tsc = dp->tsc_hz / 1000000 * DPXE_DRAIN_US;
 	housekeep_tsc = dp->tsc_hz / 1000 * DPXE_HOUSEKEEP_MS;
 	prev_drain = prev_house = rte_rdtsc();
@@ -241,11 +243,11 @@ dpxe_worker_main(void *arg)
 			unsigned int k = rte_ring_dequeue_burst(
 				w->ring, (void **)pkts, w->burst, NULL);
 
+			/* from other ports too in dhcp mode: each frame's
+			 * own port then (NULL) */
 			if (k) {
 				w->stats->rx_spread_in += k;
-				work += process_burst(w, pkts, k, false,
-						      w->cross_ports ? NULL :
-								       w->port);
+				work += process_burst(w, pkts, k, false, ring_port);
 			}
 		}
 		now = rte_rdtsc();
