@@ -1,10 +1,24 @@
 #!/usr/bin/python3
 """bench/report.py: turn bench/run.sh's raw files ($TMP) into
-$OUT/$DATE.json, $OUT/$DATE.md and $OUT/$DATE.png. Called by run.sh."""
+$OUT/$DATE.json, $OUT/$DATE.md and $OUT/$DATE.png. Called by run.sh.
+
+Every figure is a median over rounds; every ratio is taken within one round
+(both servers measured minutes apart on the same machine), then the median
+of those. Nothing passes or fails."""
 import glob, json, os, platform, re, statistics, subprocess, time
 
 TMP, OUT, DATE = os.environ["TMP"], os.environ["OUT"], os.environ["DATE"]
 ROOT = os.environ["ROOT"]
+
+MEMIF = ("dpxe", "dpxe-dhcp", "io", "macswap")
+VETH = ("dpxe", "dnsmasq-proxy", "dpxe-dhcp", "dnsmasq-full", "kea-full")
+NAMES = {"dpxe": ("dpxe, 1 worker", "proxy", "DISCOVER -> OFFER"),
+         "dpxe-dhcp": ("dpxe, 1 worker", "full", "DORA"),
+         "io": ("testpmd io (floor)", "-", "DISCOVER echoed"),
+         "macswap": ("testpmd macswap (floor)", "-", "DISCOVER echoed"),
+         "dnsmasq-proxy": ("dnsmasq", "proxy", "DISCOVER -> OFFER"),
+         "dnsmasq-full": ("dnsmasq", "full", "DORA"),
+         "kea-full": ("Kea DHCPv4", "full", "DORA")}
 
 
 def load(path):
@@ -18,11 +32,6 @@ def load(path):
 def med(v):
     v = [x for x in v if x is not None]
     return statistics.median(v) if v else None
-
-
-def best_step(sweep):
-    ok = [s for s in sweep["steps"] if s["sent"] and s["loss_pct"] < 1.0]
-    return max(ok, key=lambda s: s["reply_pps"]) if ok else None
 
 
 def lscpu(key):
@@ -39,110 +48,136 @@ def git_rev():
     return r.stdout.strip() or "unknown"
 
 
+STEP_KEYS = ("target_pps", "offered_pps", "reply_pps", "loss_pct", "p50_us",
+             "p99_us", "p999_us")
+
+
+def sweep_round(j):
+    """One load generator run: its sweep (steps that ran), the max reply
+    rate with < 1 % loss, the flat-out step and the half-load step."""
+    steps = [dict(s) for s in j["steps"]]
+    hs = j.get("half_step", 0)
+    half = steps[hs - 1] if hs else None
+    sweep = [s for i, s in enumerate(steps) if s["sent"] and i != hs - 1]
+    ok = [s for s in sweep if s["loss_pct"] < 1.0]
+    best = max(ok, key=lambda s: s["reply_pps"]) if ok else None
+    flat = [s for s in sweep if s["target_pps"] == 0]
+    return {
+        "max_pps_under_1pct": best["reply_pps"] if best else 0,
+        "max_step_target": best["target_pps"] if best else None,
+        "flat_out_offered_pps": flat[0]["offered_pps"] if flat else None,
+        "flat_out_reply_pps": flat[0]["reply_pps"] if flat else None,
+        "flat_out_loss_pct": flat[0]["loss_pct"] if flat else None,
+        "half_load_pps": half["offered_pps"] if half else None,
+        "half_p50_us": half["p50_us"] if half else None,
+        "half_p99_us": half["p99_us"] if half else None,
+        "half_p999_us": half["p999_us"] if half else None,
+        "half_loss_pct": half["loss_pct"] if half else None,
+        "stale": j.get("stale"),
+        "sweep": [{k: s[k] for k in STEP_KEYS} for s in sweep],
+    }
+
+
+def summarise(rounds, skip=("round", "sweep", "max_step_target", "perfdhcp")):
+    return {k: med([r.get(k) for r in rounds]) for k in rounds[0] if k not in skip}
+
+
+def dpxe_cycles(path):
+    st = load(path)
+    if st and st["total"]["busy_packets"]:
+        return st["total"]["busy_cycles"] / st["total"]["busy_packets"]
+    return None
+
+
 # ---------------------------------------------------------------- memif
 memif = {}
-for kind in ("dpxe", "io", "macswap"):
+for kind in MEMIF:
     rounds = []
-    for sw in sorted(glob.glob(f"{TMP}/memif-{kind}-*-sweep.json")):
-        rid = sw.split(f"memif-{kind}-")[1].split("-sweep")[0]
+    for sw in sorted(glob.glob(f"{TMP}/memif-{kind}-[0-9]*-sweep.json")):
+        rid = sw[len(f"{TMP}/memif-{kind}-"):].split("-sweep")[0]
         j = load(sw)
         if j is None:
             continue
-        b = best_step(j)
-        flat = [s for s in j["steps"] if s["target_pps"] == 0]
-        half = None
-        if j.get("half_ms") and len(j["steps"]) > 1:
-            half = {"total": j["steps"][-1]}
-            j["steps"] = j["steps"][:-1]
-        cyc = None
-        if kind == "dpxe":
-            st = load(f"{TMP}/memif-{kind}-{rid}-stats.json")
-            if st and st["total"]["busy_packets"]:
-                cyc = st["total"]["busy_cycles"] / st["total"]["busy_packets"]
+        r = {"round": int(rid), **sweep_round(j)}
+        if kind.startswith("dpxe"):
+            r["cycles_per_packet"] = dpxe_cycles(f"{TMP}/memif-{kind}-{rid}-stats.json")
         else:
             try:
                 m = re.findall(r"CPU cycles/packet=([\d.]+)",
                                open(f"{TMP}/memif-{kind}-{rid}-server.log").read())
-                cyc = float(m[-1]) if m else None
+                r["cycles_per_packet"] = float(m[-1]) if m else None
             except OSError:
-                pass
-        rounds.append({
-            "round": int(rid),
-            "max_pps_under_1pct": b["reply_pps"] if b else 0,
-            "max_step_target": b["target_pps"] if b else None,
-            "flat_out_offered_pps": flat[0]["offered_pps"] if flat else None,
-            "flat_out_reply_pps": flat[0]["reply_pps"] if flat else None,
-            "flat_out_loss_pct": flat[0]["loss_pct"] if flat else None,
-            "half_load_pps": half["total"]["offered_pps"] if half else None,
-            "half_p50_us": half["total"]["p50_us"] if half else None,
-            "half_p99_us": half["total"]["p99_us"] if half else None,
-            "half_p999_us": half["total"]["p999_us"] if half else None,
-            "half_loss_pct": half["total"]["loss_pct"] if half else None,
-            "cycles_per_packet": cyc,
-            "sweep": [{k: s[k] for k in ("target_pps", "offered_pps", "reply_pps",
-                                         "loss_pct", "p50_us", "p99_us", "p999_us")}
-                      for s in j["steps"]],
-        })
+                r["cycles_per_packet"] = None
+        rounds.append(r)
     if rounds:
-        memif[kind] = {"rounds": rounds, "median": {
-            k: med([r[k] for r in rounds]) for k in rounds[0]
-            if k not in ("round", "sweep", "max_step_target")}}
+        memif[kind] = {"rounds": rounds, "median": summarise(rounds)}
 
-ratios = []
-if "dpxe" in memif and "io" in memif:
-    io = {r["round"]: r for r in memif["io"]["rounds"]}
-    for r in memif["dpxe"]["rounds"]:
-        t = io.get(r["round"])
-        if t and t["max_pps_under_1pct"]:
-            ratios.append(r["max_pps_under_1pct"] / t["max_pps_under_1pct"])
+
+def same_round(sect, a, b, key="max_pps_under_1pct"):
+    """Per-round a/b of key, for rounds where both ran."""
+    if a not in sect or b not in sect:
+        return []
+    other = {r["round"]: r for r in sect[b]["rounds"]}
+    out = []
+    for r in sect[a]["rounds"]:
+        t = other.get(r["round"])
+        if t and t[key] and r[key]:
+            out.append(r[key] / t[key])
+    return out
+
 
 # ---------------------------------------------------------------- veth
+def perfdhcp(path):
+    """perfdhcp's sent/received per exchange (DISCOVER-OFFER, REQUEST-ACK)."""
+    try:
+        text = open(path).read()
+    except OSError:
+        return None
+    out = {}
+    for name, body in re.findall(r"Statistics for: ([A-Z-]+)\*+\n(.*?)(?=\*\*\*|\Z)",
+                                 text, re.S):
+        s = re.search(r"sent packets: (\d+)", body)
+        r = re.search(r"received packets: (\d+)", body)
+        if s and r:
+            out[name] = {"sent": int(s.group(1)), "received": int(r.group(1))}
+    return out or None
+
+
 veth = {}
-for kind in ("dpxe", "dnsmasq-proxy", "dnsmasq-full", "kea-full"):
+for kind in VETH:
     rounds = []
-    for pf in sorted(glob.glob(f"{TMP}/veth-{kind}-*-perf.txt")):
-        rid = pf.split(f"veth-{kind}-")[1].split("-perf")[0]
-        steps = []
-        for line in open(pf):
-            f = line.split()
-            if len(f) < 3:
-                continue
-            rate, sent, recv = int(f[0]), int(f[1]), int(f[2])
-            steps.append({"target_pps": rate, "offered_pps": sent / 2,
-                          "reply_pps": recv / 2,
-                          "loss_pct": 100.0 * (sent - recv) / sent if sent else 100.0,
-                          "perfdhcp_avg_delay_ms": float(f[3]) if len(f) > 3 else None})
-        ok = [s for s in steps if s["loss_pct"] < 1.0]
-        half = load(f"{TMP}/veth-{kind}-{rid}-half.json")
-        rounds.append({
-            "round": int(rid),
-            "max_pps_under_1pct": max(s["reply_pps"] for s in ok) if ok else 0,
-            "half_load_pps": half["total"]["offered_pps"] if half else None,
-            "half_p50_us": half["total"]["p50_us"] if half else None,
-            "half_p99_us": half["total"]["p99_us"] if half else None,
-            "half_p999_us": half["total"]["p999_us"] if half else None,
-            "half_loss_pct": half["total"]["loss_pct"] if half else None,
-            "perfdhcp_steps": steps,
-        })
+    for sw in sorted(glob.glob(f"{TMP}/veth-{kind}-[0-9]*-sweep.json")):
+        rid = sw[len(f"{TMP}/veth-{kind}-"):].split("-sweep")[0]
+        j = load(sw)
+        if j is None:
+            continue
+        r = {"round": int(rid), **sweep_round(j)}
+        if kind.startswith("dpxe"):
+            r["cycles_per_packet"] = dpxe_cycles(f"{TMP}/veth-{kind}-{rid}-stats.json")
+        r["perfdhcp"] = perfdhcp(f"{TMP}/veth-{kind}-{rid}-perfdhcp.txt")
+        rounds.append(r)
     if rounds:
-        veth[kind] = {"rounds": rounds, "median": {
-            k: med([r[k] for r in rounds]) for k in rounds[0]
-            if k not in ("round", "perfdhcp_steps")}}
+        veth[kind] = {"rounds": rounds, "median": summarise(rounds)}
+
+workers = load(f"{TMP}/workers/workers.json")
 
 
-def vmax(k):
-    return veth.get(k, {}).get("median", {}).get("max_pps_under_1pct")
+def ratio(sect, a, b):
+    v = same_round(sect, a, b)
+    return {"per_round": [round(x, 4) for x in v], "median": med(v)}
 
 
-peer_best = max([x for x in (vmax("dnsmasq-proxy"), vmax("dnsmasq-full"),
-                             vmax("kea-full")) if x] or [0])
 summary = {
-    "memif_dpxe_over_testpmd_io_same_round": med(ratios),
-    "memif_dpxe_over_testpmd_io_per_round": ratios,
-    "veth_dpxe_over_best_peer": (vmax("dpxe") / peer_best) if peer_best and vmax("dpxe") else None,
-    "veth_best_peer_pps": peer_best,
+    "memif_dpxe_over_testpmd_io": ratio(memif, "dpxe", "io"),
+    "memif_dpxe_over_testpmd_macswap": ratio(memif, "dpxe", "macswap"),
+    "memif_full_dora_over_proxy_offer": ratio(memif, "dpxe-dhcp", "dpxe"),
+    "veth_dpxe_over_dnsmasq_proxy": ratio(veth, "dpxe", "dnsmasq-proxy"),
+    "veth_dpxe_full_over_dnsmasq_full": ratio(veth, "dpxe-dhcp", "dnsmasq-full"),
+    "veth_dpxe_full_over_kea": ratio(veth, "dpxe-dhcp", "kea-full"),
+    "workers_2_over_1": {m: s["ratio_same_run"]
+                         for m, s in (workers or {}).get("median", {}).items()},
     "targets": {
-        "veth_dpxe_vs_best_peer": ">= 10x",
+        "veth_dpxe_vs_dnsmasq_and_kea": ">= 10x",
         "memif_one_worker_vs_testpmd_io": ">= 0.5",
         "memif_p99_at_half_load_us": "< 50",
     },
@@ -156,8 +191,7 @@ result = {
                 "kernel": platform.release(),
                 "loadavg_before": os.environ.get("LOAD_BEFORE"),
                 "loadavg_after": os.environ.get("LOAD_AFTER")},
-    "memif": memif, "veth": veth, "summary": summary,
-    "full_mode_dpxe": "n/a until full DHCP mode lands",
+    "memif": memif, "veth": veth, "workers": workers, "summary": summary,
 }
 os.makedirs(OUT, exist_ok=True)
 with open(f"{OUT}/{DATE}.json", "w") as f:
@@ -171,72 +205,118 @@ def fmt(v, d=0):
     return f"{v:,.{d}f}"
 
 
+def fr(r, d=3):
+    per = ", ".join(f"{x:.{d}f}" for x in r["per_round"]) or "n/a"
+    return f"{per} -> median **{fmt(r['median'], d)}**"
+
+
+def lat(s):
+    return (f"{fmt(s['half_p50_us'], 1)} / {fmt(s['half_p99_us'], 1)} / "
+            f"{fmt(s['half_p999_us'], 1)}")
+
+
 m = result["machine"]
 md = [f"# bench/run.sh {result['date']} (dpxe {result['git']})", "",
       f"{m['cpu']}, {m['cpus']} CPUs ({m['hypervisor']}), kernel {m['kernel']}; "
       f"load average before {m['loadavg_before']}, after {m['loadavg_after']}. "
-      "Medians over rounds; ratios are per round (same run), then the median.", "",
-      "## memif: DPDK load generator (CPU 0) <-> server (CPU 1), proxy DISCOVER -> OFFER", "",
-      "| server | max replies/s (<1 % loss) | flat-out offered/s | flat-out replies/s | "
-      "p50 / p99 / p99.9 us at 50 % | cycles/pkt | rounds |",
-      "|---|---:|---:|---:|---|---:|---:|"]
-names = {"dpxe": "dpxe, 1 worker", "io": "testpmd io (floor)",
-         "macswap": "testpmd macswap (floor)"}
-for k in ("dpxe", "io", "macswap"):
+      "Medians over rounds; ratios are per round (same run), then the median. "
+      "Full mode rates are DORA/s (two requests and two replies each: "
+      "replies/s counts the ACKs).", "",
+      "## memif: DPDK load generator (CPU 0) <-> server (CPU 1)", "",
+      "| server | mode | load | max replies/s (<1 % loss) | flat-out offered/s | "
+      "flat-out replies/s | p50 / p99 / p99.9 us at 50 % | cycles/pkt | rounds |",
+      "|---|---|---|---:|---:|---:|---|---:|---:|"]
+for k in MEMIF:
     if k not in memif:
         continue
     s = memif[k]["median"]
-    md.append(f"| {names[k]} | {fmt(s['max_pps_under_1pct'])} | "
+    n = NAMES[k]
+    md.append(f"| {n[0]} | {n[1]} | {n[2]} | {fmt(s['max_pps_under_1pct'])} | "
               f"{fmt(s['flat_out_offered_pps'])} | {fmt(s['flat_out_reply_pps'])} | "
-              f"{fmt(s['half_p50_us'], 1)} / {fmt(s['half_p99_us'], 1)} / "
-              f"{fmt(s['half_p999_us'], 1)} | {fmt(s['cycles_per_packet'])} | "
-              f"{len(memif[k]['rounds'])} |")
-md += ["", f"dpxe / testpmd io, same round: {', '.join(f'{r:.3f}' for r in ratios) or 'n/a'}"
-       f" -> median **{fmt(summary['memif_dpxe_over_testpmd_io_same_round'], 3)}** (target >= 0.5)", "",
-       "## veth between namespaces (kernel path), perfdhcp -i (DISCOVER/OFFER)", "",
-       "| server | mode | max replies/s (<1 % loss) | p50 / p99 / p99.9 us at 50 % (loadgen, af_packet) |",
-       "|---|---|---:|---|"]
-vn = {"dpxe": ("dpxe (net_af_packet)", "proxy"),
-      "dnsmasq-proxy": ("dnsmasq", "proxy"),
-      "dnsmasq-full": ("dnsmasq", "full"), "kea-full": ("Kea DHCPv4", "full")}
-for k in ("dpxe", "dnsmasq-proxy", "dnsmasq-full", "kea-full"):
+              f"{lat(s)} | {fmt(s['cycles_per_packet'])} | {len(memif[k]['rounds'])} |")
+md += ["",
+       f"- dpxe proxy / testpmd io, same round: {fr(summary['memif_dpxe_over_testpmd_io'])} "
+       "(target >= 0.5; the load generator's own ceiling caps the floor)",
+       f"- dpxe proxy / testpmd macswap, same round: "
+       f"{fr(summary['memif_dpxe_over_testpmd_macswap'])}",
+       f"- dpxe full (DORA/s) / dpxe proxy (OFFER/s), same round: "
+       f"{fr(summary['memif_full_dora_over_proxy_offer'])}", "",
+       "## veth between namespaces (kernel path), the same load generator on "
+       "net_af_packet for every server", "",
+       "| server | mode | load | max replies/s (<1 % loss) | p50 / p99 / p99.9 us at 50 % "
+       "| perfdhcp check (sent/received) | rounds |",
+       "|---|---|---|---:|---|---|---:|"]
+for k in VETH:
     if k not in veth:
         continue
     s = veth[k]["median"]
-    md.append(f"| {vn[k][0]} | {vn[k][1]} | {fmt(s['max_pps_under_1pct'])} | "
-              f"{fmt(s['half_p50_us'], 1)} / {fmt(s['half_p99_us'], 1)} / "
-              f"{fmt(s['half_p999_us'], 1)} |")
-md.append("| dpxe | full | n/a until full DHCP mode lands | n/a |")
-md += ["", f"dpxe / best peer on the veth: **{fmt(summary['veth_dpxe_over_best_peer'], 1)}x** "
-       "(target >= 10x; perfdhcp's own ceiling caps every server at the top step)", ""]
+    n = NAMES[k]
+    pd = next((r["perfdhcp"] for r in veth[k]["rounds"] if r.get("perfdhcp")), None)
+    pds = "; ".join(f"{x}: {v['sent']}/{v['received']}" for x, v in pd.items()) if pd else "n/a"
+    md.append(f"| {n[0]} | {n[1]} | {n[2]} | {fmt(s['max_pps_under_1pct'])} | {lat(s)} | "
+              f"{pds} | {len(veth[k]['rounds'])} |")
+md += ["",
+       f"- dpxe / dnsmasq, proxy: {fr(summary['veth_dpxe_over_dnsmasq_proxy'], 1)}x",
+       f"- dpxe / dnsmasq, full (DORA): {fr(summary['veth_dpxe_full_over_dnsmasq_full'], 1)}x",
+       f"- dpxe / Kea, full (DORA): {fr(summary['veth_dpxe_full_over_kea'], 1)}x",
+       "- target >= 10x on the same veth path", ""]
+if workers:
+    md += ["## 1 vs 2 workers (bench/workers.sh: net_pcap infinite_rx, no generator)", "",
+           "| mode | 1 worker replies/s | cycles/req | 2 workers replies/s | "
+           "per worker cycles/req | 2/1 same run |", "|---|---:|---:|---:|---|---:|"]
+    for mode, s in workers["median"].items():
+        md.append(f"| {mode} | {fmt(s['one_replies_per_s'])} | {fmt(s['one_cycles'])} | "
+                  f"{fmt(s['two_replies_per_s'])} | {fmt(s['two_cycles_w0'])}, "
+                  f"{fmt(s['two_cycles_w1'])} | {fmt(s['ratio_same_run'], 3)} |")
+    md += ["", f"{len(workers['runs']) // max(1, len(workers['median']))} runs x "
+           f"{workers['seconds']} s each; load average before {workers['loadavg_before']}, "
+           f"after {workers['loadavg_after']}", ""]
 text = "\n".join(md) + "\n"
 with open(f"{OUT}/{DATE}.md", "w") as f:
     f.write(text)
 print(text, end="")
 
+
 # ---------------------------------------------------------------- plot
+def median_round(sect, k):
+    """The round whose max is the median's (or nearest): its sweep is drawn."""
+    rs = sect[k]["rounds"]
+    mm = sect[k]["median"]["max_pps_under_1pct"] or 0
+    return min(rs, key=lambda r: abs(r["max_pps_under_1pct"] - mm))
+
+
 try:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(1, 2, figsize=(13, 5))
-    for k in ("dpxe", "io", "macswap"):
-        if k in memif:
-            sw = memif[k]["rounds"][0]["sweep"]
-            ax[0].plot([s["offered_pps"] for s in sw], [s["reply_pps"] for s in sw],
-                       "o-", label=names[k])
-    ax[0].set_title("memif: DPDK load generator")
-    for k in ("dpxe", "dnsmasq-proxy", "dnsmasq-full", "kea-full"):
-        if k in veth:
-            st = veth[k]["rounds"][0]["perfdhcp_steps"]
-            ax[1].plot([s["offered_pps"] for s in st], [s["reply_pps"] for s in st],
-                       "o-", label=f"{vn[k][0]} ({vn[k][1]})")
-    ax[1].set_title("veth: perfdhcp -i (kernel path)")
-    for a in ax:
+    fig, ax = plt.subplots(1, 2, figsize=(14, 5.5))
+    style = {"dpxe": "o-", "dpxe-dhcp": "s-", "io": "^--", "macswap": "v--",
+             "dnsmasq-proxy": "o:", "dnsmasq-full": "s:", "kea-full": "D:"}
+    for a, sect, kinds, title in ((ax[0], memif, MEMIF, "memif: DPDK load generator <-> server"),
+                                  (ax[1], veth, VETH, "veth (kernel path): load generator on af_packet")):
+        pts = []
+        for k in kinds:
+            if k not in sect:
+                continue
+            sw = median_round(sect, k)["sweep"]
+            n = NAMES[k]
+            xs = [s["offered_pps"] for s in sw]
+            ys = [s["reply_pps"] for s in sw]
+            pts += [v for v in xs + ys if v > 0]
+            a.plot(xs, ys, style[k], label=f"{n[0]}, {n[1]} ({n[2]})")
+        if pts:  # replies = requests: the line every server follows until it saturates
+            a.plot([min(pts), max(pts)], [min(pts), max(pts)], color="grey", lw=0.6,
+                   alpha=0.6, label="replies = offered")
+        a.set_title(title)
         a.set_xscale("log"); a.set_yscale("log")
-        a.set_xlabel("offered requests/s"); a.set_ylabel("replies/s")
-        a.grid(True, which="both", alpha=0.3); a.legend()
-    fig.suptitle(f"dpxe boot-storm bench {result['date'][:10]} ({m['cpus']} shared vCPUs)")
+        a.set_xlabel("offered requests/s (DISCOVERs, or DORAs in full mode)")
+        a.set_ylabel("replies/s (OFFERs, or ACKs in full mode)")
+        a.grid(True, which="both", alpha=0.3)
+        if a.get_legend_handles_labels()[0]:
+            a.legend(fontsize=8)
+    fig.suptitle(f"dpxe boot-storm bench {result['date'][:10]} ({m['cpus']} shared vCPUs, "
+                 f"load {m['loadavg_before'].split()[0] if m['loadavg_before'] else '?'}); "
+                 "each line: one round's sweep (the median round)")
     fig.tight_layout()
     fig.savefig(f"{OUT}/{DATE}.png", dpi=90)
 except Exception as e:  # the figures above stand without the plot

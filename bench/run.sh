@@ -1,23 +1,28 @@
 #!/bin/bash
 # bench/run.sh: the boot-storm comparison in one command (as root).
 #
-#   bench/run.sh [--reps N] [--veth-reps N] [--skip memif|veth] [--out DIR]
+#   bench/run.sh [--reps N] [--veth-reps N] [--skip memif|veth|workers]
+#                [--out DIR] [--build DIR]
 #
 # 1. memif (DPDK's own ceiling): dpxe (one worker, CPU 1) answers the DPDK
 #    load generator bench/loadgen (CPU 0) over net_memif, both --no-huge,
-#    separate --file-prefixes. The floor on the same topology: dpdk-testpmd
-#    io and macswap in place of dpxe (the load generator counts its own
-#    requests coming back, --echo). Each server: a rate sweep (stop at 5 %
-#    loss), then 3 s at 50 % of its max sustained rate (< 1 % loss) for the
-#    latency percentiles. --reps rounds, the order rotating each round.
+#    separate --file-prefixes: proxy mode (DISCOVER -> OFFER) and full DHCP
+#    mode (server.mode dhcp, the generator in dora mode: DISCOVER, OFFER,
+#    REQUEST, ACK). The floor on the same topology: dpdk-testpmd io and
+#    macswap in place of dpxe (the generator counts its own DISCOVERs coming
+#    back, --echo). Each server: a rate sweep (stop at 5 % loss), then 2 s at
+#    50 % of its max sustained rate (< 1 % loss) for the latency
+#    percentiles. --reps rounds, the order rotating each round.
 # 2. veth (the kernel path, same for all): two namespaces joined by a veth;
-#    dpxe (net_af_packet on the server end), dnsmasq proxyDHCP, dnsmasq full
-#    and Kea DHCPv4 (memfile, persist false) on the server end; Kea's
-#    perfdhcp (-i: DISCOVER/OFFER) in the client namespace, rate stepped up
-#    until loss > 1 %; then the load generator (net_af_packet on the client
-#    end) at 50 % of that server's max for latency percentiles.
+#    on the server end dpxe (net_af_packet) in proxy and in full mode,
+#    dnsmasq proxyDHCP, dnsmasq full and Kea DHCPv4 (memfile, persist
+#    false), each pinned to CPU 1; the same DPDK load generator drives them
+#    all from the client end (net_af_packet, CPU 0): DISCOVERs for the proxy
+#    servers, full DORA for the full ones, rate stepped up until loss > 1 %,
+#    then 2 s at 50 % of that server's max for the latency percentiles.
+# 3. 1 vs 2 workers: bench/workers.sh (net_pcap, no generator), short.
 # Writes bench/results/<date>.{json,md,png}. Bounded: every process runs
-# under timeout, sections are skipped once the 14-minute budget is spent.
+# under timeout, sections are skipped once the 13-minute budget is spent.
 # Everything (namespaces, processes, DPDK runtime dirs, temp dir) is removed
 # on exit. A benchmark: figures are medians and same-run ratios, never
 # pass/fail on speed.
@@ -25,17 +30,19 @@ set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=3
-VREPS=1
+VREPS=2
 SKIP=
 OUT=$ROOT/bench/results
-BUDGET=840   # seconds: stop starting new sections after this
+BUILD=$ROOT/build-bench
+BUDGET=780   # seconds: stop starting new sections (or servers) after this
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--reps) REPS=$2; shift 2 ;;
 	--veth-reps) VREPS=$2; shift 2 ;;
 	--skip) SKIP="$SKIP $2"; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
-	-h|--help) sed -n 2,26p "$0"; exit 0 ;;
+	--build) BUILD=$(realpath -m "$2"); shift 2 ;;
+	-h|--help) sed -n 2,28p "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -71,7 +78,6 @@ fi
 command -v meson >/dev/null && command -v ninja >/dev/null ||
 	"$ROOT/tests/install-deps.sh"
 
-BUILD=$ROOT/build-bench
 [ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" "$ROOT" -Dbuildtype=release >/dev/null
 timeout 300 ninja -C "$BUILD" app/dpxe bench/loadgen/dpxe-loadgen >/dev/null
 DPXE=$BUILD/app/dpxe
@@ -110,26 +116,35 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 best() {
 	/usr/bin/python3 - "$1" <<'EOF'
 import json, sys
-j = json.load(open(sys.argv[1]))
+try:
+    j = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    j = {"steps": []}
 ok = [s["reply_pps"] for s in j["steps"] if s["loss_pct"] < 1.0 and s["sent"] > 0]
 print(int(max(ok)) if ok else 0)
 EOF
 }
 
 # ------------------------------------------------------------ memif
+# proxy (DISCOVERs, replies = OFFERs) and the floors: steps of 1 s
 MEMIF_RATES=250000,500000,1000000,1500000,2000000,3000000,4000000,0
+# full mode (DORA/s, two requests and two replies each; replies = ACKs)
+MEMIF_DORA_RATES=125000,250000,500000,750000,1000000,1500000,2000000,0
+MEMIF_CLIENTS=60000   # fits bench/memif-dhcp.yaml's pool of 64,000
 SOCK=$TMP/memif.sock
 LG_MEMIF=(--vdev="net_memif0,role=client,socket=$SOCK,socket-abstract=no")
 SRV_PID=
 
 memif_server_start() { # KIND RUN-ID
-	local kind=$1 id=$2
+	local kind=$1 id=$2 cfg
 	rm -f "$SOCK"
 	case $kind in
-	dpxe)
-		sed "s|@SOCK@|$SOCK|" "$ROOT/bench/memif.yaml" >"$TMP/memif.yaml"
+	dpxe|dpxe-dhcp)
+		cfg=$ROOT/bench/memif.yaml
+		[ "$kind" = dpxe-dhcp ] && cfg=$ROOT/bench/memif-dhcp.yaml
+		sed "s|@SOCK@|$SOCK|" "$cfg" >"$TMP/memif-$id.yaml"
 		timeout -k 5 120 "$DPXE" "${EAL[@]}" -l 1 --file-prefix "$TAG-s$id" -- \
-			-c "$TMP/memif.yaml" --duration 90000 \
+			-c "$TMP/memif-$id.yaml" --duration 90000 \
 			--stats-json "$TMP/memif-$id-stats.json" >"$TMP/memif-$id-server.log" 2>&1 &
 		SRV_PID=$!
 		;;
@@ -151,7 +166,7 @@ memif_server_start() { # KIND RUN-ID
 }
 
 memif_server_stop() { # KIND
-	if [ "$1" = dpxe ]; then
+	if [[ "$1" = dpxe* ]]; then
 		kill -TERM "$SRV_PID" 2>/dev/null || true
 	else
 		echo "show port stats 0" >&7; echo stop >&7; echo quit >&7
@@ -162,16 +177,20 @@ memif_server_stop() { # KIND
 }
 
 memif_one() { # KIND ROUND
-	local kind=$1 r=$2 id="$1-$2" echo=() lg
-	[ "$kind" = dpxe ] || echo=(--echo)
+	local kind=$1 r=$2 id="$1-$2" args=() lg
+	case $kind in
+	dpxe) args=(--mode discover --rate $MEMIF_RATES) ;;
+	dpxe-dhcp) args=(--mode dora --rate $MEMIF_DORA_RATES) ;;
+	*) args=(--mode discover --rate $MEMIF_RATES --echo) ;;
+	esac
 	memif_server_start "$kind" "$id" || return 0
 	sleep 1
 	# sweep, then 2 s at half the best rate; the server is stopped while
 	# the load generator lingers (dpxe must write its stats before the
 	# memif peer goes away)
 	timeout -k 5 90 "$LG" "${EAL[@]}" -l 0 --file-prefix "$TAG-l$id" "${LG_MEMIF[@]}" -- \
-		--rate $MEMIF_RATES --step-ms 1000 --gap-ms 100 --stop-loss 5 \
-		--half-ms 2000 --linger-ms 5000 --clients 65536 --quiet "${echo[@]}" \
+		"${args[@]}" --step-ms 1000 --gap-ms 100 --stop-loss 5 \
+		--half-ms 2000 --linger-ms 5000 --clients $MEMIF_CLIENTS --quiet \
 		--json "$TMP/memif-$id-sweep.json" >"$TMP/memif-$id-sweep.log" 2>&1 &
 	lg=$!; PIDS+=("$lg")
 	for _ in $(seq 600); do
@@ -181,25 +200,31 @@ memif_one() { # KIND ROUND
 	done
 	memif_server_stop "$kind"
 	wait "$lg" || log "memif: $kind load generator failed: $(tail -2 "$TMP/memif-$id-sweep.log")"
-	log "memif round $r $kind done"
+	log "memif round $r $kind: max $(best "$TMP/memif-$id-sweep.json") replies/s (< 1 % loss)"
 }
 
 if [[ " $SKIP " != *" memif "* ]]; then
-	KINDS=(dpxe io macswap)
+	KINDS=(dpxe dpxe-dhcp io macswap)
 	for r in $(seq 1 "$REPS"); do
 		over_budget && { log "budget spent: memif stops after $((r - 1)) round(s)"; break; }
-		for k in 0 1 2; do   # rotate the order each round
-			memif_one "${KINDS[$(((k + r - 1) % 3))]}" "$r"
+		for k in 0 1 2 3; do   # rotate the order each round
+			memif_one "${KINDS[$(((k + r - 1) % 4))]}" "$r"
 		done
 	done
 fi
 
 # ------------------------------------------------------------ veth
-VETH_RATES=(1000 2000 4000 8000 16000 32000 64000 128000)
+# steps of 1 s (requests/s: DISCOVERs, or DORAs for the full servers)
+VETH_RATES=1000,2000,5000,10000,20000,50000,100000,200000,400000,0
+VETH_CLIENTS=16384
+# perfdhcp, once per server in round 1, at one rate well under every
+# server's max: an independent client confirming the answers (it is not the
+# driver: it tops out at ~8 k/s here, below the servers it would measure)
+PERF_RATE=2000
 HEX60=$(printf 'PXEClient:Arch:00000:UNDI:002001' | od -An -tx1 | tr -d ' \n')
 # perfdhcp sends as a relay (giaddr = its address) with the PXE options
 # every firmware sends (dnsmasq's proxy mode ignores a DISCOVER without 93/97)
-PERF_OPTS=(-4 -l "$IF_C" -R 65536 -i -o "60,$HEX60" -o 93,0000
+PERF_OPTS=(-4 -l "$IF_C" -R "$VETH_CLIENTS" -o "60,$HEX60" -o 93,0000
 	   -o 97,00000102030405060708090a0b0c0d0e0f)
 ns_s() { ip netns exec "$NS_S" "$@"; }
 ns_c() { ip netns exec "$NS_C" "$@"; }
@@ -220,14 +245,16 @@ veth_setup() {
 }
 
 veth_server_start() { # KIND ID
-	local kind=$1 id=$2
+	local kind=$1 id=$2 cfg
 	ip -n "$NS_S" addr flush dev "$IF_S"
-	[ "$kind" = dpxe ] || ip -n "$NS_S" addr add 10.77.0.1/16 dev "$IF_S"
+	[[ "$kind" = dpxe* ]] || ip -n "$NS_S" addr add 10.77.0.1/16 dev "$IF_S"
 	case $kind in
-	dpxe)
-		sed "s|@IFACE@|$IF_S|" "$ROOT/bench/veth.yaml" >"$TMP/veth.yaml"
-		ns_s timeout -k 5 200 "$DPXE" "${EAL[@]}" -l 1 --file-prefix "$TAG-v$id" -- \
-			-c "$TMP/veth.yaml" --duration 180000 \
+	dpxe|dpxe-dhcp)
+		cfg=$ROOT/bench/veth.yaml
+		[ "$kind" = dpxe-dhcp ] && cfg=$ROOT/bench/veth-dhcp.yaml
+		sed "s|@IFACE@|$IF_S|" "$cfg" >"$TMP/veth-$id.yaml"
+		ip netns exec "$NS_S" timeout -k 5 200 "$DPXE" "${EAL[@]}" -l 1 --file-prefix "$TAG-v$id" -- \
+			-c "$TMP/veth-$id.yaml" --duration 180000 \
 			--stats-json "$TMP/veth-$id-stats.json" >"$TMP/veth-$id-server.log" 2>&1 &
 		;;
 	dnsmasq-proxy|dnsmasq-full)
@@ -245,7 +272,7 @@ veth_server_start() { # KIND ID
 				echo "dhcp-lease-max=1000000"
 			fi
 		} >"$TMP/dnsmasq.conf"
-		ns_s timeout -k 5 200 taskset -c 1 dnsmasq -k -C "$TMP/dnsmasq.conf" \
+		ip netns exec "$NS_S" timeout -k 5 200 taskset -c 1 dnsmasq -k -C "$TMP/dnsmasq.conf" \
 			--pid-file="$TMP/dnsmasq.pid" >"$TMP/veth-$id-server.log" 2>&1 &
 		;;
 	kea-full)
@@ -262,7 +289,7 @@ veth_server_start() { # KIND ID
                  "output_options": [ { "output": "stdout" } ] } ]
 } }
 EOF
-		KEA_LOCKFILE_DIR=none KEA_PIDFILE_DIR=$TMP ns_s timeout -k 5 200 \
+		KEA_LOCKFILE_DIR=none KEA_PIDFILE_DIR=$TMP ip netns exec "$NS_S" timeout -k 5 200 \
 			taskset -c 1 kea-dhcp4 -c "$TMP/kea.json" >"$TMP/veth-$id-server.log" 2>&1 &
 		;;
 	esac
@@ -272,48 +299,51 @@ EOF
 }
 
 veth_one() { # KIND ROUND
-	local kind=$1 r=$2 id="$1-$2" rate best=0 half
+	local kind=$1 r=$2 id="$1-$2" mode=dora perf=()
+	case $kind in dpxe|dnsmasq-proxy) mode=discover; perf=(-i) ;; esac
 	veth_server_start "$kind" "$id" || return 0
-	: >"$TMP/veth-$id-perf.txt"
-	for rate in "${VETH_RATES[@]}"; do
-		over_budget && break
-		ns_c timeout -k 5 20 taskset -c 0 perfdhcp "${PERF_OPTS[@]}" -r "$rate" -p 2 \
-			>"$TMP/perf.out" 2>&1 || true
-		local sent recv
-		sent=$(awk '/sent packets:/ { print $3; exit }' "$TMP/perf.out")
-		recv=$(awk '/received packets:/ { print $3; exit }' "$TMP/perf.out")
-		sent=${sent:-0}; recv=${recv:-0}
-		echo "$rate $sent $recv $(awk '/avg delay:/ && $3 ~ /^[0-9.]+$/ { print $3; exit }' "$TMP/perf.out")" \
-			>>"$TMP/veth-$id-perf.txt"
-		[ "$sent" -gt 0 ] || break
-		# loss > 1 %: this is past the server's (or perfdhcp's) limit
-		if [ $((recv * 100)) -lt $((sent * 99)) ]; then break; fi
-		best=$((recv / 2))
-	done
-	half=$((best / 2))
-	if [ "$half" -gt 0 ]; then
-		ns_c timeout -k 5 60 "$LG" "${EAL[@]}" -l 0 --file-prefix "$TAG-a$id" \
-			--vdev="net_af_packet0,iface=$IF_C" -- --rate "$half" --step-ms 3000 \
-			--gap-ms 200 --clients 4096 --quiet --src-ip 10.77.0.3 \
-			--json "$TMP/veth-$id-half.json" >"$TMP/veth-$id-half.log" 2>&1 ||
-			log "veth: $kind half-load loadgen run failed"
+	if [ "$r" = 1 ]; then
+		ns_c timeout -k 5 20 taskset -c 0 perfdhcp "${PERF_OPTS[@]}" "${perf[@]}" \
+			-r "$PERF_RATE" -p 2 >"$TMP/veth-$id-perfdhcp.txt" 2>&1 || true
 	fi
-	if [ "$kind" = dpxe ]; then kill -TERM "$SRV_PID" 2>/dev/null || true
+	# the same generator as on memif, on the client end of the veth:
+	# direct (not relayed) clients asking for broadcast replies, as UEFI
+	# PXE firmware does (unicast would make dnsmasq inject an ARP entry
+	# per client, which fails once the kernel's neighbour table is full:
+	# gc_thresh3 = 1024); 2 s at half the best rate after the sweep
+	ns_c timeout -k 5 90 "$LG" "${EAL[@]}" -l 0 --file-prefix "$TAG-a$id" \
+		--vdev="net_af_packet0,iface=$IF_C,framecnt=4096" -- --mode "$mode" \
+		--rate $VETH_RATES --step-ms 1000 --gap-ms 200 --stop-loss 1 \
+		--half-ms 2000 --clients $VETH_CLIENTS --quiet --src-ip 10.77.0.3 \
+		--broadcast-flag \
+		--json "$TMP/veth-$id-sweep.json" >"$TMP/veth-$id-sweep.log" 2>&1 ||
+		log "veth: $kind load generator failed: $(tail -2 "$TMP/veth-$id-sweep.log")"
+	if [[ "$kind" = dpxe* ]]; then kill -TERM "$SRV_PID" 2>/dev/null || true
 		for _ in $(seq 100); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
 	fi
 	kill_pid "$SRV_PID"
-	log "veth round $r $kind: max $best replies/s (perfdhcp, < 1 % loss)"
+	# nothing of this server may answer the next one's clients
+	for p in $(ip netns pids "$NS_S" 2>/dev/null); do kill_pid "$p"; done
+	log "veth round $r $kind: max $(best "$TMP/veth-$id-sweep.json") replies/s (< 1 % loss)"
 }
 
 if [[ " $SKIP " != *" veth "* ]]; then
 	veth_setup
-	VKINDS=(dpxe dnsmasq-proxy dnsmasq-full kea-full)
+	VKINDS=(dpxe dnsmasq-proxy dpxe-dhcp dnsmasq-full kea-full)
 	for r in $(seq 1 "$VREPS"); do
-		for k in 0 1 2 3; do
+		for k in 0 1 2 3 4; do
 			over_budget && { log "budget spent: veth stops"; break 2; }
-			veth_one "${VKINDS[$(((k + r - 1) % 4))]}" "$r"
+			veth_one "${VKINDS[$(((k + r - 1) % 5))]}" "$r"
 		done
 	done
+fi
+
+# ------------------------------------------------------------ 1 vs 2 workers
+if [[ " $SKIP " != *" workers "* ]] && ! over_budget; then
+	"$ROOT/bench/workers.sh" --runs 3 --seconds 4 --build "$BUILD" \
+		--out "$TMP/workers" >"$TMP/workers.log" 2>&1 ||
+		log "workers.sh failed: $(tail -3 "$TMP/workers.log")"
+	log "1 vs 2 workers done"
 fi
 
 # ------------------------------------------------------------ report

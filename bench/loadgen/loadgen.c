@@ -6,7 +6,8 @@
  *       [--step-ms MS] [--gap-ms MS] [--stop-loss PCT] [--clients N]
  *       [--vlan LIST] [--relay-pct P] [--giaddr IP] [--server-ip IP]
  *       [--client-ip IP] [--src-ip IP] [--server-mac MAC] [--burst N]
- *       [--no-udp-csum] [--json FILE] [--quiet] [--port N]
+ *       [--no-udp-csum] [--json FILE] [--quiet] [--port N] [--echo]
+ *       [--half-ms MS] [--linger-ms MS] [--broadcast-flag]
  *
  * One lcore (the main one) sends and receives on one port, queue 0.
  *   discover  proxyDHCP / DHCP DISCOVER (broadcast, or relayed: giaddr set,
@@ -87,6 +88,7 @@ struct opts {
 	uint8_t server_mac[6];
 	uint16_t burst;
 	bool udp_csum;
+	bool bcast_flag; /* set the BOOTP broadcast flag (as UEFI PXE does) */
 	const char *json;
 	bool quiet;
 	bool echo;  /* count our own requests coming back (testpmd floor) */
@@ -140,6 +142,7 @@ static uint8_t sec_step[MAX_SECS];
 static double sec_len[MAX_SECS]; /* seconds of sending in that record */
 static double step_secs[MAX_STEPS];
 static uint64_t rx_total, rx_stale, rx_other, arp_answered, rx_replies_dup;
+static uint64_t tx_nombuf; /* a send postponed: the mbuf pool was empty */
 static struct rte_mempool *pool;
 static uint64_t hz;
 static double ns_per_tsc;
@@ -241,6 +244,9 @@ build_dhcp(uint8_t *payload, uint32_t idx, const struct client *c,
 	}
 	if (to_4011)
 		dpxe_store_be32(payload + DPXE_BOOTP_CIADDR, cip);
+	else if (o.bcast_flag)
+		dpxe_store_be16(payload + DPXE_BOOTP_FLAGS,
+				DPXE_BOOTP_FLAG_BROADCAST);
 	memcpy(payload + DPXE_BOOTP_CHADDR, c->mac, 6);
 	dpxe_store_be32(payload + DPXE_BOOTP_COOKIE, DPXE_DHCP_MAGIC_COOKIE);
 	p.len = DPXE_DHCP_OPTIONS_OFF;
@@ -617,45 +623,60 @@ done:
 
 static uint32_t cursor, generation = 1;
 
+/*
+ * Send up to n new requests, the next clients in turn. Only what the port
+ * took moves the cursor and touches a client: a refused frame (TX ring
+ * full) leaves its client as it was, outstanding request included, and
+ * that client goes first next time. (Moving on regardless would give the
+ * refused clients new xids while their earlier requests are still in
+ * flight, and count those requests' replies as stale.)
+ */
 static unsigned int
 tx_some(unsigned int n, uint64_t now)
 {
 	struct rte_mbuf *pk[MAX_BURST];
-	uint32_t idx[MAX_BURST];
+	uint32_t idx[MAX_BURST], xids[MAX_BURST];
+	uint32_t k = cursor, gen = generation;
 	unsigned int built = 0;
 	uint16_t sent;
 
 	for (unsigned int i = 0; i < n; i++) {
-		uint32_t k = cursor;
-		struct client *c = &clients[k];
-		uint32_t xid;
+		uint32_t xid = (gen << 20) | k;
 
-		if (++cursor >= o.clients) {
-			cursor = 0;
-			generation = (generation + 1) & 0xfff;
-			if (generation == 0)
-				generation = 1;
-		}
-		xid = (generation << 20) | k;
-		pk[built] = make_mbuf(c, false, xid, NULL, NULL);
-		if (pk[built] == NULL)
+		pk[built] = make_mbuf(&clients[k], false, xid, NULL, NULL);
+		if (pk[built] == NULL) {
+			tx_nombuf++; /* this client goes next time */
 			break;
-		c->xid = xid;
-		idx[built++] = k;
+		}
+		idx[built] = k;
+		xids[built++] = xid;
+		if (++k >= o.clients) {
+			k = 0;
+			gen = (gen + 1) & 0xfff;
+			if (gen == 0)
+				gen = 1;
+		}
 	}
 	sent = built ? rte_eth_tx_burst(o.port, 0, pk, (uint16_t)built) : 0;
 	for (unsigned int i = 0; i < built; i++) {
 		struct client *c = &clients[idx[i]];
 
-		if (i < sent) {
-			c->state = 1;
-			c->tsc = now;
-			c->step = (uint8_t)cur_step;
-			c->sec = cur_sec;
-		} else {
+		if (i >= sent) {
 			rte_pktmbuf_free(pk[i]);
-			c->state = 0;
+			continue;
 		}
+		c->xid = xids[i];
+		c->state = 1;
+		c->tsc = now;
+		c->step = (uint8_t)cur_step;
+		c->sec = cur_sec;
+	}
+	if (sent == built) {
+		cursor = k;
+		generation = gen;
+	} else {
+		cursor = idx[sent];
+		generation = xids[sent] >> 20;
 	}
 	step_c[cur_step].sent += sent;
 	sec_c[cur_sec].sent += sent;
@@ -710,7 +731,7 @@ json_counters(FILE *f, double target, double secs, const struct counters *c)
 }
 
 static void
-report(unsigned int n_steps, unsigned int n_secs)
+report(unsigned int n_steps, unsigned int n_secs, unsigned int half_step)
 {
 	static struct counters tot;
 	double tot_secs = 0;
@@ -735,8 +756,9 @@ report(unsigned int n_steps, unsigned int n_secs)
 	}
 	row(stdout, "total", 0, tot_secs, &tot);
 	printf("rx %" PRIu64 " stale %" PRIu64 " other %" PRIu64
-	       " dup %" PRIu64 " arp-answered %" PRIu64 "\n", rx_total,
-	       rx_stale, rx_other, rx_replies_dup, arp_answered);
+	       " dup %" PRIu64 " arp-answered %" PRIu64 " tx-nombuf %" PRIu64
+	       "\n", rx_total, rx_stale, rx_other, rx_replies_dup,
+	       arp_answered, tx_nombuf);
 	if (o.json == NULL)
 		return;
 	f = fopen(o.json, "w");
@@ -747,14 +769,16 @@ report(unsigned int n_steps, unsigned int n_secs)
 	fprintf(f, "{\n \"tool\": \"dpxe-loadgen\", \"mode\": \"%s\", "
 		"\"clients\": %u, \"burst\": %u, \"relay_pct\": %u, "
 		"\"vlans\": %u, \"udp_csum\": %s, \"echo\": %s, "
-		"\"half_ms\": %u, "
+		"\"half_ms\": %u, \"half_step\": %u, "
 		"\"tsc_hz\": %" PRIu64
 		", \"step_ms\": %u, \"gap_ms\": %u,\n \"rx\": %" PRIu64
 		", \"stale\": %" PRIu64 ", \"other\": %" PRIu64
-		", \"dup\": %" PRIu64 ",\n \"steps\": [\n",
+		", \"dup\": %" PRIu64 ", \"tx_nombuf\": %" PRIu64
+		",\n \"steps\": [\n",
 		mode_name[o.mode], o.clients, o.burst, o.relay_pct, o.n_vlans,
-		o.udp_csum ? "true" : "false", o.echo ? "true" : "false", o.half_ms, hz, o.step_ms, o.gap_ms,
-		rx_total, rx_stale, rx_other, rx_replies_dup);
+		o.udp_csum ? "true" : "false", o.echo ? "true" : "false",
+		o.half_ms, half_step, hz, o.step_ms, o.gap_ms,
+		rx_total, rx_stale, rx_other, rx_replies_dup, tx_nombuf);
 	for (unsigned int s = 0; s < n_steps; s++) {
 		fprintf(f, "  {\"step\": %u, ", s + 1);
 		json_counters(f, (double)o.rates[s], step_secs[s], &step_c[s]);
@@ -816,13 +840,15 @@ usage(void)
 		"  [--relay-pct P] [--giaddr IP] [--server-ip IP] [--client-ip IP]\n"
 		"  [--src-ip IP] [--server-mac MAC] [--burst N] [--no-udp-csum]\n"
 		"  [--json FILE] [--quiet] [--port N] [--echo] [--half-ms MS]\n"
-		"  [--linger-ms MS]\n"
+		"  [--linger-ms MS] [--broadcast-flag]\n"
 		"  --half-ms: after the steps, one more step of MS at half the\n"
 		"  best reply rate seen with < 1 %% loss (latency at half load)\n"
 		"  --linger-ms: after writing the JSON, keep the port open (and\n"
 		"  draining) for MS, so the server can be stopped first\n"
 		"  --echo: a reply is the request itself coming back (a\n"
-		"  forwarder such as testpmd io/macswap in place of the server)\n");
+		"  forwarder such as testpmd io/macswap in place of the server)\n"
+		"  --broadcast-flag: DISCOVERs and dora REQUESTs ask for broadcast\n"
+		"  replies (BOOTP flags 0x8000, as UEFI PXE firmware sends them)\n");
 }
 
 static int
@@ -839,7 +865,8 @@ parse_args(int argc, char **argv)
 		{ "no-udp-csum", 0, NULL, 'u' }, { "json", 1, NULL, 'j' },
 		{ "quiet", 0, NULL, 'q' }, { "port", 1, NULL, 'p' },
 		{ "echo", 0, NULL, 'e' }, { "half-ms", 1, NULL, 'H' },
-		{ "linger-ms", 1, NULL, 'W' }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "linger-ms", 1, NULL, 'W' }, { "broadcast-flag", 0, NULL, 'B' },
+		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	uint64_t tmp[MAX_VLANS];
 	unsigned int n;
@@ -896,6 +923,7 @@ parse_args(int argc, char **argv)
 		case 'e': o.echo = true; break;
 		case 'H': o.half_ms = (uint32_t)atoi(optarg); break;
 		case 'W': o.linger_ms = (uint32_t)atoi(optarg); break;
+		case 'B': o.bcast_flag = true; break;
 		case 'p': o.port = (uint16_t)atoi(optarg); break;
 		default: return -1;
 		}
@@ -1008,7 +1036,7 @@ resolve_server(void)
 int
 main(int argc, char **argv)
 {
-	unsigned int n_steps = 0, n_secs = 0;
+	unsigned int n_steps = 0, n_secs = 0, half_step = 0;
 	bool half_pending = false;
 	int ret;
 
@@ -1125,10 +1153,11 @@ main(int argc, char **argv)
 				o.rates[o.n_rates++] = (uint64_t)(best / 2);
 				o.step_ms = o.half_ms;
 				half_pending = true;
+				half_step = o.n_rates; /* 1-based */
 			}
 		}
 	}
-	report(n_steps, n_secs);
+	report(n_steps, n_secs, half_step);
 	printf("loadgen: done\n");
 	fflush(stdout);
 	if (o.linger_ms) {
