@@ -19,8 +19,8 @@ dora:     DISCOVER -> OFFER (yiaddr in the pool, option 54 = server, lease
           then unicast to yiaddr at chaddr: the raw socket sees it anyway).
 reboot:   for each {mac: ip} of FILE, an INIT-REBOOT REQUEST (ciaddr 0,
           option 50 = ip, no option 54, broadcast) -> ACK with yiaddr = ip.
-discover: for each {mac: ip} of FILE, a DISCOVER (no option 50) -> OFFER
-          with yiaddr = ip.
+discover: for each {mac: ip} of FILE, in reverse order, a DISCOVER (no
+          option 50) -> OFFER with yiaddr = ip.
 
 Prints one line per failed check and a summary; exits 0 if all pass, 1
 otherwise, 2 on bad usage.
@@ -219,8 +219,10 @@ def cmd_discover(a):
     link = Link(a.iface)
     leases = load_state(a)
     xs = xids(len(leases))
+    # in the reverse order of dora: an allocator that forgot the leases
+    # would hand the first free addresses to the last clients
     msgs = {x: (m, frame(m, x, [("message-type", "discover"), cid(m)], bcast=True))
-            for x, m in zip(xs, sorted(leases))}
+            for x, m in zip(xs, sorted(leases, reverse=True))}
     got = exchange(link, msgs, "DISCOVER")
     ok = 0
     for x, (m, _) in msgs.items():

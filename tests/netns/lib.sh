@@ -198,8 +198,10 @@ netns_config() {
 start_dpxe() {
 	local lcores=$1 n_workers i
 	n_workers=$(awk -F, '{ print NF }' <<<"$lcores")
-	# not through ns_s: $! must be the process itself, not a subshell
-	ip netns exec "$NS_S" timeout -k 5 "${DPXE_TIMEOUT:-300}" "$DPXE" --no-huge -m 512 --no-pci \
+	# not through ns_s: $! must be the process itself, not a subshell.
+	# timeout(1) also starts its -k timer when it forwards our SIGTERM:
+	# longer than stop_dpxe's 20 s, so that bound is the one that rules.
+	ip netns exec "$NS_S" timeout -k 25 "${DPXE_TIMEOUT:-300}" "$DPXE" --no-huge -m 512 --no-pci \
 		-l "$lcores" --file-prefix "$FILE_PREFIX" -- \
 		-c "$TMP/dpxe.yaml" --stats-json "$TMP/stats.json" \
 		>"$TMP/dpxe.log" 2>&1 &
@@ -218,7 +220,7 @@ start_dpxe() {
 
 # stop_dpxe: SIGTERM, expect exit status 0 within 20 s and the stats file.
 stop_dpxe() {
-	local i rc
+	local i rc t0=${EPOCHREALTIME/./}
 	kill -TERM "$DPXE_PID" 2>/dev/null || fail "dpxe died before SIGTERM"
 	for i in $(seq 200); do kill -0 "$DPXE_PID" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$DPXE_PID" 2>/dev/null && fail "dpxe still running 20 s after SIGTERM"
@@ -230,7 +232,7 @@ stop_dpxe() {
 		fail "dpxe reported a sanitizer error"
 	fi
 	[[ -s $TMP/stats.json ]] || fail "dpxe wrote no --stats-json file"
-	log "dpxe exited 0 on SIGTERM"
+	log "dpxe exited 0 on SIGTERM (after $(((${EPOCHREALTIME/./} - t0) / 1000)) ms)"
 }
 
 # stat EXPR: a value from the stats JSON, e.g. stat 'j["total"]["replies"]["OFFER"]'
@@ -315,13 +317,15 @@ dpxe_real_pid() {
 kill9_dpxe() {
 	local p i
 	p=$(dpxe_real_pid) || fail "no dpxe process under $DPXE_PID to kill"
-	kill -KILL "$p"
-	for i in $(seq 100); do
-		kill -0 "$p" 2>/dev/null || break
-		sleep 0.1
-	done
+	{       # stderr: not bash's "Killed" notice for the job
+		kill -KILL "$p"
+		for i in $(seq 100); do
+			kill -0 "$p" || break
+			sleep 0.1
+		done
+		wait "$DPXE_PID" || true
+	} 2>/dev/null
 	kill -0 "$p" 2>/dev/null && fail "dpxe ($p) still there 10 s after SIGKILL"
-	wait "$DPXE_PID" 2>/dev/null || true
 	log "dpxe ($p) killed with SIGKILL"
 }
 
@@ -347,26 +351,6 @@ def walk(p, v):
     elif v:
         print(f"    {p} = {v}")
 walk("", json.load(open(sys.argv[1]))["total"])
-PYEOF
-}
-
-# stat_sum_matching WORD: the sum of the counters under "total" whose key
-# path holds WORD (case-insensitive); where full DHCP mode counts a request
-# that gets no reply (RELEASE, DECLINE) is a name, not a fixed path
-stat_sum_matching() {
-	$PY - "$TMP/stats.json" "$1" <<'PYEOF'
-import json, sys
-word = sys.argv[2].lower()
-tot = 0
-def walk(p, v):
-    global tot
-    if isinstance(v, dict):
-        for k, x in v.items():
-            walk(f"{p}.{k}", x)
-    elif isinstance(v, int) and not isinstance(v, bool) and word in p.lower():
-        tot += v
-walk("", json.load(open(sys.argv[1]))["total"])
-print(tot)
 PYEOF
 }
 
