@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ipxe-boot.sh DPXE - real firmware boots from dpxe (meson suite "qemu").
+# ipxe-boot.sh [--dhcp] DPXE [BOOTFILE_PROVIDER_SO] - real firmware boots
+# from dpxe (meson suite "qemu").
 #
 # QEMU (TCG) runs the iPXE NIC ROM that Debian's ipxe-qemu ships, under
 # SeaBIOS (legacy BIOS, arch 0) and, when OVMF is installed, under OVMF
@@ -16,6 +17,13 @@
 #     option 60 "PXEClient", a correct UDP checksum and, in the file field,
 #     the URL of the config rule for that client (the UEFI client gets the
 #     UEFI rule's script, the BIOS client the BIOS rule's).
+# With --dhcp, dpxe runs in full DHCP mode (tests/data/qemu/dhcp.yaml) and
+# is the only DHCP server on the segment (dnsmasq serves TFTP only). Then
+# also: iPXE's ${ip} is in dpxe's pool and its ${dhcp-server} is dpxe; the
+# capture holds dpxe's OFFER and ACK of that address to the client (option
+# 51 as configured) and no DHCP reply from anyone else; dpxe's stats count
+# an ACK per booted client. (Without --dhcp, ${ip} is in dnsmasq's range and
+# ${dhcp-server} is dnsmasq.)
 # The BIOS case is mandatory. The UEFI case is skipped (with a message, not
 # a failure) when OVMF is missing or does not reach the script in its time
 # budget; anything dpxe got wrong in it still fails the test.
@@ -33,20 +41,26 @@
 
 set -Eeuo pipefail
 
-log()  { printf '[ipxe-boot] %s\n' "$*" >&2; }
+MODE=proxy
+if [[ ${1:-} == --dhcp ]]; then MODE=dhcp; shift; fi
+TAG=ipxe-boot
+[[ $MODE == proxy ]] || TAG=ipxe-boot-$MODE
+log()  { printf '[%s] %s\n' "$TAG" "$*" >&2; }
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { log "FAIL: $*"; FAILED=1; }
 die()  { log "ERROR: $*"; exit 1; }
 
-[[ $# -eq 1 || $# -eq 2 ]] || die "usage: $0 PATH/TO/dpxe [PATH/TO/libbootfile.so]"
+[[ $# -eq 1 || $# -eq 2 ]] || die "usage: $0 [--dhcp] PATH/TO/dpxe [PATH/TO/libbootfile.so]"
 DPXE=$(readlink -f "$1")
 # With a bootfile provider module, the same boot runs through the WDS
 # provider chain: the rules answer from the provider, not the built-in path.
 PROVIDER_SO=${2:+$(readlink -f "$2")}
 [[ -z $PROVIDER_SO || -r $PROVIDER_SO ]] || die "not readable: $2"
+[[ -z $PROVIDER_SO || $MODE == proxy ]] ||
+    die "providers answer in proxy mode only (config: dhcp mode refuses them)"
 [[ -x $DPXE ]] || die "not executable: $1"
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-CONFIG=$SRC/tests/data/qemu/proxy.yaml
+CONFIG=$SRC/tests/data/qemu/$MODE.yaml
 [[ -r $CONFIG ]] || die "missing $CONFIG"
 
 IPXE_DIR=/usr/lib/ipxe/qemu
@@ -77,13 +91,19 @@ DPXE_MAC=02:dd:48:00:00:01
 SRV_MAC=02:dd:48:00:00:02
 MAC_BIOS=52:54:00:dd:48:10
 MAC_UEFI=52:54:00:dd:48:11
+# Where the clients' addresses come from: dnsmasq's range (proxy mode) or
+# dpxe's pool (dhcp.yaml), the same span either way.
+POOL_START=$NET.100
+POOL_END=$NET.199
+DHCP_SERVER=$SRV_IP
+[[ $MODE == proxy ]] || DHCP_SERVER=$DPXE_IP
 if ! { grep -q "iface=dpxe0\"" "$CONFIG" && grep -q "ip: $DPXE_IP\$" "$CONFIG" &&
         grep -q "url: $URL_BIOS\$" "$CONFIG" && grep -q "url: $URL_UEFI\$" "$CONFIG"; }; then
     die "$CONFIG does not match the addresses this script uses"
 fi
 
 # Unique per run: namespaces hold fixed link names, so runs never collide.
-ID=dpxeq$$
+ID=dpxeq$$${MODE:0:1}
 NS_LAN=$ID-lan
 NS_DP=$ID-dp
 NS_SRV=$ID-srv
@@ -198,10 +218,13 @@ start_tcpdump() {
 }
 
 start_dnsmasq() {
-    # Address server only: a range and no boot options at all.
+    # proxy mode: address server only, a range and no boot options at all;
+    # dhcp mode: no range, so no DHCP at all (dpxe is the DHCP server).
+    local range=()
+    [[ $MODE == dhcp ]] || range=(--dhcp-range="$POOL_START,$POOL_END,255.255.255.0,10m")
     ip netns exec "$NS_SRV" timeout -k 5 290 dnsmasq --no-daemon --conf-file=/dev/null \
         --port=0 --interface=srv0 --bind-interfaces --no-ping \
-        --dhcp-range="$NET.100,$NET.199,255.255.255.0,10m" \
+        "${range[@]}" \
         --dhcp-leasefile="$TMP/dnsmasq.leases" --pid-file="$TMP/dnsmasq.pid" \
         --enable-tftp --tftp-root="$TMP/tftp" \
         --log-dhcp --log-facility="$TMP/dnsmasq.log" >"$TMP/dnsmasq.stderr" 2>&1 &
@@ -210,8 +233,10 @@ start_dnsmasq() {
 }
 
 start_dpxe() {
-    # --stats-json is written when dpxe stops (SIGTERM, below).
-    ip netns exec "$NS_DP" timeout -k 5 290 "$DPXE" --no-huge -m 512 --no-pci -l 0 \
+    # --stats-json is written when dpxe stops (SIGTERM, below). timeout(1)
+    # starts its -k timer when it forwards that SIGTERM: longer than the
+    # 15 s the script gives dpxe to stop, so that bound is the one that rules.
+    ip netns exec "$NS_DP" timeout -k 20 290 "$DPXE" --no-huge -m 512 --no-pci -l 0 \
         --file-prefix "$ID" -- -c "$CONFIG" --stats-json "$TMP/stats.json" \
         >"$TMP/dpxe.log" 2>&1 &
     DPXE_PID=$!; PIDS+=("$DPXE_PID")
@@ -226,6 +251,8 @@ write_script() {  # write_script FILE TAG
 set m OK-$RAND-$2
 echo DPXE-BOOT-\${m}
 echo DPXE-FILENAME \${filename}
+echo DPXE-IP \${ip}
+echo DPXE-DHCPSERVER \${dhcp-server}
 echo DPXE-PLATFORM \${platform}
 poweroff || shell
 EOF
@@ -286,6 +313,22 @@ check_console() { # check_console NAME URL PLATFORM
     fi
     [[ $platform == "$3" ]] ||
         fail "$1: iPXE's \${platform} is '$platform', expected '$3'"
+    local ip server
+    ip=$(console_value "$1" DPXE-IP)
+    server=$(console_value "$1" DPXE-DHCPSERVER)
+    if in_pool "$ip"; then
+        log "$1: iPXE's \${ip} $ip is in $POOL_START-$POOL_END"
+    else
+        fail "$1: iPXE's \${ip} is '$ip', expected an address in $POOL_START-$POOL_END"
+    fi
+    [[ $server == "$DHCP_SERVER" ]] ||
+        fail "$1: iPXE's \${dhcp-server} is '$server', expected $DHCP_SERVER ($MODE mode)"
+}
+
+# in_pool IP: IP is in POOL_START..POOL_END (same /24)
+in_pool() {
+    local h=${1##*.} lo=${POOL_START##*.} hi=${POOL_END##*.}
+    [[ ${1%.*} == "$NET" && $h =~ ^[0-9]+$ ]] && ((lo <= h && h <= hi))
 }
 
 # tcpdump -vvv of the capture, one packet per line (continuation lines
@@ -309,7 +352,7 @@ check_offer() {   # check_offer NAME CLIENT_MAC URL ARCH
         fail "$name: no proxy OFFER from dpxe ($DPXE_MAC, $DPXE_IP) to $mac in the capture"
         return
     fi
-    log "$name: $n proxy OFFER(s) from dpxe in the capture"
+    log "$name: $n $MODE-mode OFFER(s) from dpxe in the capture"
     printf '%s\n' "$offers" | grep -qF 'Vendor-Class (60), length 9: "PXEClient"' ||
         fail "$name: dpxe's OFFER has no option 60 \"PXEClient\""
     printf '%s\n' "$offers" | grep -qF "file \"$url\"" ||
@@ -326,11 +369,33 @@ check_offer() {   # check_offer NAME CLIENT_MAC URL ARCH
         grep -F 'DHCP-Message (53), length 1: Discover' | head -1 |
         grep -qF "ARCH (93), length 2: $arch |" ||
         fail "$name: the client's DISCOVER does not carry option 93 = $arch"
+    [[ $MODE == dhcp ]] || return 0
+    # Full DHCP mode: the OFFER hands out a pool address and a lease time,
+    # and dpxe ACKs that address to the client.
+    local yi acks
+    yi=$(printf '%s\n' "$offers" | grep -o 'Your-IP [0-9.]*' | head -1 | cut -d' ' -f2)
+    if ! in_pool "$yi"; then
+        fail "$name: dpxe's OFFER has yiaddr '$yi', expected an address in $POOL_START-$POOL_END"
+        return
+    fi
+    # tcpdump 4.99 prints 600 s as "10m", older ones as "600"
+    printf '%s\n' "$offers" | grep -qE 'Lease-Time \(51\), length 4: (600|10m)( |$)' ||
+        fail "$name: dpxe's OFFER has no option 51 = 600"
+    acks=$(grep -F "$DPXE_MAC > " "$TMP/decoded.txt" |
+           grep -F 'DHCP-Message (53), length 1: ACK' |
+           grep -F "Client-Ethernet-Address $mac" | grep -F "Your-IP $yi " || true)
+    if [[ -z $acks ]]; then
+        fail "$name: no ACK of $yi from dpxe to $mac in the capture"
+    else
+        log "$name: dpxe OFFERed and ACKed $yi"
+        printf '%s\n' "$acks" | grep -qF "file \"$url\"" ||
+            fail "$name: dpxe's ACK file field is not \"$url\""
+    fi
 }
 
-# replies.OFFER inside "total" of dpxe's --stats-json.
-stats_offers() {
-    sed -n 's/.*"total": {[^}]*"replies": {[^}]*"OFFER": \([0-9]*\).*/\1/p' "$TMP/stats.json"
+# replies.TYPE (OFFER, ACK) inside "total" of dpxe's --stats-json.
+stats_replies() {
+    sed -n "s/.*\"total\": {[^}]*\"replies\": {[^}]*\"$1\": \([0-9]*\).*/\1/p" "$TMP/stats.json"
 }
 
 # ---------------------------------------------------------------- main
@@ -365,15 +430,16 @@ fi
 
 # Stop dpxe cleanly: SIGTERM, exit 0, stats written.
 kill -TERM "$DPXE_PID"
-DPXE_RC=0
+DPXE_RC=0 t_term=${EPOCHREALTIME/./}
 if ! wait_gone 15 "$DPXE_PID"; then
     fail "dpxe did not stop within 15 s of SIGTERM"
     kill_pid "$DPXE_PID"
 else
     wait "$DPXE_PID" || DPXE_RC=$?
+    log "dpxe stopped $(((${EPOCHREALTIME/./} - t_term) / 1000)) ms after SIGTERM"
     ((DPXE_RC == 0)) || fail "dpxe exited $DPXE_RC after SIGTERM"
 fi
-sed -n '/dpxe stats/,$p' "$TMP/dpxe.log" | sed 's/^/[ipxe-boot] dpxe: /' >&2
+sed -n '/dpxe stats/,$p' "$TMP/dpxe.log" | sed "s/^/[$TAG] dpxe: /" >&2
 # An ASan/UBSan build reports on stderr (UBSan without changing the status).
 if grep -qE 'runtime error:|ERROR: [A-Za-z]+Sanitizer|SUMMARY: [A-Za-z]+Sanitizer' "$TMP/dpxe.log"; then
     grep -E -A5 'runtime error:|Sanitizer' "$TMP/dpxe.log" | head -40 >&2
@@ -384,7 +450,7 @@ kill_pid "$DNSMASQ_PID"
 
 # ---- assertions
 offers=
-[[ ! -s $TMP/stats.json ]] || offers=$(stats_offers)
+[[ ! -s $TMP/stats.json ]] || offers=$(stats_replies OFFER)
 if [[ -n $PROVIDER_SO ]]; then
     # every reply must have come from the provider chain
     # "total" comes first in the JSON, so the first match is the total
@@ -400,13 +466,27 @@ fi
 if [[ -z $offers ]]; then
     fail "no replies.OFFER in dpxe's --stats-json ($TMP/stats.json)"
 elif ((offers < 1 || offers < BIOS_OK + UEFI_OK)); then
-    fail "dpxe's stats count $offers proxy OFFERs for $((BIOS_OK + UEFI_OK)) booted client(s)"
+    fail "dpxe's stats count $offers OFFERs for $((BIOS_OK + UEFI_OK)) booted client(s)"
 else
     log "dpxe stats: replies.OFFER = $offers"
+fi
+if [[ $MODE == dhcp ]]; then
+    acks=$(stats_replies ACK)
+    if [[ -z $acks ]] || ((acks < 1 || acks < BIOS_OK + UEFI_OK)); then
+        fail "dpxe's stats count '${acks}' ACKs for $((BIOS_OK + UEFI_OK)) booted client(s)"
+    else
+        log "dpxe stats: replies.ACK = $acks"
+    fi
 fi
 
 [[ -s $TMP/lan.pcap ]] || fail "empty capture"
 decode_pcap
+if [[ $MODE == dhcp ]]; then
+    # dpxe is the only DHCP server: nobody else answers
+    others=$(grep -F 'DHCP-Message (53)' "$TMP/decoded.txt" | grep -F '.67 > ' |
+             grep -vF "$DPXE_IP.67 > " || true)
+    [[ -z $others ]] || fail "DHCP replies from another server in dhcp mode: $(head -c 300 <<<"$others")"
+fi
 
 if ((BIOS_OK)); then
     log "bios: PASS marker DPXE-BOOT-OK-$RAND-bios on the serial console"
