@@ -2,7 +2,7 @@
 # run-default.sh: see dpxe answer real PXE clients, on this machine, in one
 # command. As root on Debian 12:
 #
-#     sudo app/run-default.sh [--keep-running]
+#     sudo app/run-default.sh [--keep-running] [--dhcp]
 #
 # What it does, step by step (each step says what it is doing):
 #   1. installs what is missing (tests/install-deps.sh --run);
@@ -15,11 +15,17 @@
 #   5. runs udhcpc in the client namespace as a BIOS PXE client, as a UEFI
 #      x64 PXE client and as iPXE, and prints what each was answered;
 #   6. prints dpxe's counters, stops it with SIGINT, removes the namespaces.
+# With --dhcp, dpxe is the DHCP server itself (server.mode dhcp): step 4 uses
+# config/default.yaml turned into a full-DHCP config (subnet 10.77.0.0/24,
+# pool 10.77.0.100-199, leases in memory), and step 5 first runs udhcpc as a
+# plain DHCP client (DISCOVER, OFFER, REQUEST, ACK of a pool address), then
+# the PXE clients, which get an address and their boot file.
 #
 # Options:
 #   --keep-running   after step 5 leave dpxe serving until Ctrl-C, then stop
 #                    it and clean up (run clients yourself with the command
 #                    it prints)
+#   --dhcp           full DHCP mode instead of proxyDHCP (see above)
 #   -h, --help       this text
 # Environment: BUILD_DIR (default build-release), CONFIG (default
 # config/default.yaml; its dataplane port must be iface=dpxe0 and its server
@@ -34,6 +40,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-build-release}
 CONFIG=${CONFIG:-config/default.yaml}
 KEEP_RUNNING=0
+DHCP=0
 
 if [[ -t 1 ]]; then B=$'\033[1m' N=$'\033[0m'; else B='' N=''; fi
 say()  { printf '%s==> %s%s\n' "$B" "$*" "$N"; }
@@ -43,6 +50,7 @@ die()  { printf 'run-default: ERROR: %s\n' "$*" >&2; exit 1; }
 for a in "$@"; do
 	case $a in
 	--keep-running) KEEP_RUNNING=1 ;;
+	--dhcp) DHCP=1 ;;
 	-h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option $a (see --help)" ;;
 	esac
@@ -109,6 +117,29 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# --dhcp: the same file as a full DHCP server (unless it is one already)
+MODE=proxy
+if ((DHCP)); then
+	MODE=dhcp
+	if ! grep -qE '^[[:space:]]+mode:[[:space:]]*dhcp' "$CONFIG"; then
+		sed 's/^\([[:space:]]*mode:[[:space:]]*\)proxy/\1dhcp/' "$CONFIG" >"$TMP/dhcp.yaml"
+		cat >>"$TMP/dhcp.yaml" <<'EOF'
+
+# added by app/run-default.sh --dhcp: dpxe hands out the addresses too
+subnets:
+  - subnet: 10.77.0.0/24
+    pools: [{start: 10.77.0.100, end: 10.77.0.199}]
+    router: 10.77.0.1
+    dns: [10.77.0.1]
+    lease_time: 600
+EOF
+		CONFIG=$TMP/dhcp.yaml
+	fi
+	"$DPXE" --check-config "$CONFIG" >"$TMP/check.out" 2>&1 ||
+		{ cat "$TMP/check.out" >&2; die "dpxe rejects the full-DHCP variant of the configuration"; }
+	info "full DHCP mode: $CONFIG"
+fi
+
 # ---------------------------------------------------------------- 3. network
 say "Creating namespaces $NS_S ($IF_S) and $NS_C ($IF_C), joined by a veth pair"
 ip netns add "$NS_S"
@@ -155,7 +186,7 @@ UDHCPC=(udhcpc -f -q -n -i "$IF_C" -t 3 -T 1 -A 1 -s "$TMP/udhcpc-script" -O 66 
 FAILED=0
 # client NAME WANT_FILE UDHCPC_ARGS...: run udhcpc once, say what it got
 client() {
-	local name=$1 want=$2 rc=0 env file next srv
+	local name=$1 want=$2 rc=0 env file next srv ip
 	shift 2
 	say "Client: udhcpc as $name ($*)"
 	rm -f "$TMP"/udhcpc.*.env
@@ -170,15 +201,29 @@ client() {
 	file=$(sed -n 's/^boot_file=//p' "$env")
 	next=$(sed -n 's/^siaddr=//p' "$env")
 	srv=$(sed -n 's/^serverid=//p' "$env")
-	info "answered by $srv (proxyDHCP: OFFER, then ACK to its REQUEST)"
+	ip=$(sed -n 's/^ip=//p' "$env")
+	if [[ $MODE == dhcp ]]; then
+		info "answered by $srv (DHCP: OFFER, then ACK to its REQUEST)"
+		info "address:     $ip/$(sed -n 's/^subnet=//p' "$env"), router $(sed -n 's/^router=//p' "$env"), lease $(sed -n 's/^lease=//p' "$env") s"
+		if [[ $CONFIG == "$TMP/dhcp.yaml" && ! $ip =~ ^10\.77\.0\.1[0-9][0-9]$ ]]; then
+			info "UNEXPECTED: the pool is 10.77.0.100-10.77.0.199"
+			FAILED=1
+		fi
+		[[ -n $want ]] || return 0
+	else
+		info "answered by $srv (proxyDHCP: OFFER, then ACK to its REQUEST)"
+	fi
 	info "boot file:   ${file:-(none)}"
 	info "next server: ${next:-(none)}  (the TFTP/HTTP server to fetch it from)"
 	# the expected files are config/default.yaml's rules
-	if [[ $CONFIG == config/default.yaml && $file != "$want" ]]; then
+	if [[ ($CONFIG == config/default.yaml || $CONFIG == "$TMP/dhcp.yaml") && $file != "$want" ]]; then
 		info "UNEXPECTED: config/default.yaml's rules give this client '$want'"
 		FAILED=1
 	fi
 }
+if [[ $MODE == dhcp ]]; then
+	client "a plain DHCP client (no PXE options)" ""
+fi
 client "a BIOS PXE client (arch 0)" undionly.kpxe \
 	-V PXEClient:Arch:00000:UNDI:002001
 client "a UEFI x64 PXE client (arch 7)" ipxe.efi \
