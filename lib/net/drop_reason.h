@@ -61,7 +61,8 @@
 	X(LEASE_OTHER_SLICE, "lease_other_slice")                              \
 	X(LEASE_NOT_OWNER, "lease_not_owner")                                  \
 	X(LEASE_UNKNOWN, "lease_unknown")                                      \
-	X(REQUEST_NO_ADDRESS, "request_no_address")
+	X(REQUEST_NO_ADDRESS, "request_no_address")                            \
+	X(DHCPV6_NO_PROVIDER, "dhcpv6_no_provider")
 
 enum dpxe_drop_reason {
 #define DPXE_REASON_ENUM(name, str) DPXE_DROP_##name,
