@@ -835,6 +835,16 @@ resolve_leases(struct resolve *r)
 				"with server.mode dhcp: not supported yet (remove "
 				"them: boot.rules give the boot information in "
 				"dhcp mode)");
+	/* A client's lease lives on one worker; only software spreading by
+	 * chaddr brings all its frames there (lib/dataplane/port.c says the
+	 * same at start, for the worker counts known only then). */
+	if (cfg->dataplane.spreading == DPXE_CONFIG_SPREADING_FLOW ||
+	    cfg->dataplane.spreading == DPXE_CONFIG_SPREADING_NONE)
+		return dpxe_config_fail_at(r->ctx, "dataplane.spreading",
+				"server.mode dhcp needs spreading auto or "
+				"software (every frame of a client must reach "
+				"the worker holding its lease), not %s",
+				dpxe_config_spreading_name(cfg->dataplane.spreading));
 	return resolve_dhcp_ports(r);
 }
 

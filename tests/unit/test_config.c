@@ -413,6 +413,9 @@ static const struct bad_case bad_cases[] = {
 	{ "dhcp_with_providers", SD D SUB "providers:\n"
 	  "  - {name: a, module: m.so}\n", NULL, 11, 3, "providers",
 	  { "providers with server.mode dhcp: not supported yet" } },
+	{ "dhcp_spreading_flow", SD D "  spreading: flow\n" SUB, NULL, 7, 14,
+	  "dataplane.spreading",
+	  { "server.mode dhcp needs spreading auto or software", "not flow" } },
 	{ "dhcp_port_in_no_subnet", "server:\n  mode: dhcp\n  ports:\n"
 	  "    - {ip: 192.0.2.1, prefix: 24}\n"
 	  "    - {ip: 198.51.100.1, prefix: 24}\n"
@@ -635,7 +638,7 @@ test_dhcp_yaml(void **state)
 	assert_true(cfg->server.ports[1].mac_auto);
 	assert_int_equal(cfg->dataplane.ports[1].vlan, 42);
 	assert_int_equal(cfg->dataplane.workers_count, 3);
-	assert_int_equal(cfg->dataplane.spreading, DPXE_CONFIG_SPREADING_FLOW);
+	assert_int_equal(cfg->dataplane.spreading, DPXE_CONFIG_SPREADING_AUTO);
 
 	assert_int_equal(cfg->boot.rules_count, 5);
 	r = &cfg->boot.rules[3];
