@@ -359,13 +359,12 @@ reload(struct dpxe_dataplane *dp)
 	DP_LOG(NOTICE, "reloaded %s: %u subnets, %" PRIu64 " leases kept, %"
 	       PRIu64 " dropped (%" PRIu64 " had run out)", path,
 	       cfg->subnets_count, kept, dropped, expired);
-	if (dp->providers_loaded) {
-		/* TODO(wdspxe): dpxe_wds_notify_reload(cfg) once lib/wdspxe
-		 * has it; the chain itself cannot change live (refused
-		 * above), but providers may want to re-read their settings
-		 * or dpxe.config. */
-		DP_LOG(INFO, "reload: providers are not told yet");
-	}
+	/* the chain itself cannot change live (refused above); providers
+	 * that registered SERVICE_CONTROL may re-read their settings. The
+	 * control thread runs only between dpxe_wds_load (at create) and
+	 * dpxe_wds_unload (after dpxe_control_stop), as the call requires. */
+	if (dp->providers_loaded)
+		dpxe_wds_notify_reload();
 }
 
 void

@@ -134,8 +134,8 @@ void dpxe_wds_worker_drain(struct dpxe_wds_worker *ww, uint32_t max_ms);
  * Service control (PXE_CALLBACK_SERVICE_CONTROL, the optional callback of
  * wdspxe-api.md section 2.4). WDS does not document which codes it
  * forwards; dpxe delivers exactly these:
- *   - SERVICE_CONTROL_PARAMCHANGE (6): dpxe_wds_notify_reload, called by the
- *     main thread when dpxe reloads its configuration (SIGHUP). Workers
+ *   - SERVICE_CONTROL_PARAMCHANGE (6): dpxe_wds_notify_reload, called by
+ *     dpxe's control thread when it reloads its configuration (SIGHUP). Workers
  *     keep calling RECV_REQUEST meanwhile, on their own lcores.
  *   - SERVICE_CONTROL_STOP (1): by dpxe_wds_unload, to every provider that
  *     registered the callback, before any SHUTDOWN callback runs. By then
@@ -151,8 +151,8 @@ void dpxe_wds_worker_drain(struct dpxe_wds_worker *ww, uint32_t max_ms);
 
 /**
  * Call every registered SERVICE_CONTROL callback, in chain order, with
- * code. From the main thread, between dpxe_wds_load and dpxe_wds_unload
- * (never concurrently with either). A callback's error is logged and does
+ * code. From one thread at a time (dpxe: its control thread), between
+ * dpxe_wds_load and dpxe_wds_unload (never concurrently with either). A callback's error is logged and does
  * not stop the others.
  * @return the number of providers called (0 when none registered).
  */
