@@ -4,13 +4,15 @@ inside the client netns; raw AF_PACKET socket, scapy to build and parse).
 
     dhcp_client.py dora     --iface IF --server IP --count N --state FILE
                             --pool-start IP --pool-end IP --lease-time S
-    dhcp_client.py reboot   --iface IF --server IP --state FILE
-    dhcp_client.py discover --iface IF --server IP --state FILE
+    dhcp_client.py reboot   --iface IF --server IP --state FILE [CHECKS]
+    dhcp_client.py discover --iface IF --server IP --state FILE [CHECKS]
+        CHECKS: [--lease-time S] [--rounds R] [--strict]
 
 Clients are MACs 02:79:02:00:00:01 .. (N of them); no option 60, so they are
 plain DHCP clients. Each step sends every client's message back to back,
 then collects the replies for 10 s; a client without its reply is asked
-once more (same xid) before it counts as unanswered.
+once more (same xid) before it counts as unanswered (not with --strict:
+then every message must be answered the first time).
 
 dora:     DISCOVER -> OFFER (yiaddr in the pool, option 54 = server, lease
           time), then REQUEST selecting (options 50 and 54) -> ACK of the
@@ -21,6 +23,8 @@ reboot:   for each {mac: ip} of FILE, an INIT-REBOOT REQUEST (ciaddr 0,
           option 50 = ip, no option 54, broadcast) -> ACK with yiaddr = ip.
 discover: for each {mac: ip} of FILE, in reverse order, a DISCOVER (no
           option 50) -> OFFER with yiaddr = ip.
+reboot and discover check option 51 against --lease-time when given, and
+repeat the whole step --rounds times (fresh xids each round).
 
 Prints one line per failed check and a summary; exits 0 if all pass, 1
 otherwise, 2 on bad usage.
@@ -102,14 +106,14 @@ def cid(mac):
     return ("client_id", b"\x01" + mac2str(mac))
 
 
-def exchange(link, msgs, what):
+def exchange(link, msgs, what, strict=False):
     """msgs: {xid: (mac, frame bytes)}; send all, collect, resend the
-    missing ones once. Returns {xid: reply}."""
+    missing ones once (unless strict). Returns {xid: reply}."""
     for x in msgs:
         link.send(msgs[x][1])
     got = link.collect(set(msgs), 10.0)
     missing = {x: msgs[x] for x in msgs if x not in got}
-    if missing:
+    if missing and not strict:
         print(f"  {what}: {len(missing)} without a reply after 10 s, asking again")
         for x in missing:
             link.send(missing[x][1])
@@ -189,14 +193,21 @@ def load_state(a):
     return leases
 
 
-def cmd_reboot(a):
-    link = Link(a.iface)
-    leases = load_state(a)
+def lease_ok(a, p, m):
+    """option 51 as --lease-time says (when given)"""
+    t = opts(p).get("lease_time")
+    if a.lease_time is not None and t != a.lease_time:
+        bad(f"{m}: lease time {t}, expected {a.lease_time}")
+        return False
+    return True
+
+
+def cmd_reboot(a, link, leases):
     xs = xids(len(leases))
     msgs = {x: (m, frame(m, x, [("message-type", "request"), cid(m),
                                 ("requested_addr", ip)], bcast=True))
             for x, (m, ip) in zip(xs, sorted(leases.items()))}
-    got = exchange(link, msgs, "INIT-REBOOT REQUEST")
+    got = exchange(link, msgs, "INIT-REBOOT REQUEST", a.strict)
     ok = 0
     for x, (m, _) in msgs.items():
         ip = leases[m]
@@ -210,20 +221,18 @@ def cmd_reboot(a):
                 f"yiaddr {p[BOOTP].yiaddr} ({opts(p).get('error_message', b'')!r})")
         elif opts(p).get("server_id") != a.server:
             bad(f"{m}: ACK with server id {opts(p).get('server_id')}")
-        else:
+        elif lease_ok(a, p, m):
             ok += 1
     print(f"reboot: {ok} of {len(leases)} INIT-REBOOT REQUESTs ACKed with their address")
 
 
-def cmd_discover(a):
-    link = Link(a.iface)
-    leases = load_state(a)
+def cmd_discover(a, link, leases):
     xs = xids(len(leases))
     # in the reverse order of dora: an allocator that forgot the leases
     # would hand the first free addresses to the last clients
     msgs = {x: (m, frame(m, x, [("message-type", "discover"), cid(m)], bcast=True))
             for x, m in zip(xs, sorted(leases, reverse=True))}
-    got = exchange(link, msgs, "DISCOVER")
+    got = exchange(link, msgs, "DISCOVER", a.strict)
     ok = 0
     for x, (m, _) in msgs.items():
         ip = leases[m]
@@ -233,7 +242,7 @@ def cmd_discover(a):
         elif opts(p).get("message-type") != OFFER or p[BOOTP].yiaddr != ip:
             bad(f"{m}: DISCOVER answered with type {opts(p).get('message-type')} "
                 f"yiaddr {p[BOOTP].yiaddr}, expected an OFFER of {ip}")
-        else:
+        elif lease_ok(a, p, m):
             ok += 1
     print(f"discover: {ok} of {len(leases)} DISCOVERs offered their leased address")
 
@@ -248,15 +257,18 @@ def main():
     ap.add_argument("--pool-start")
     ap.add_argument("--pool-end")
     ap.add_argument("--lease-time", type=int)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--strict", action="store_true")
     a = ap.parse_args()
     if a.mode == "dora":
         if not (a.pool_start and a.pool_end and a.lease_time) or not 0 < a.count < 256:
             ap.error("dora needs --pool-start --pool-end --lease-time, 0 < --count < 256")
         cmd_dora(a)
-    elif a.mode == "reboot":
-        cmd_reboot(a)
     else:
-        cmd_discover(a)
+        link = Link(a.iface)
+        leases = load_state(a)
+        for r in range(a.rounds):
+            (cmd_reboot if a.mode == "reboot" else cmd_discover)(a, link, leases)
     if failures:
         print(f"FAIL: {len(failures)} check(s) failed")
         sys.exit(1)
