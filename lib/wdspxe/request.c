@@ -54,6 +54,7 @@
 #include "boot/reply_addr.h"
 #include "dhcp.h"
 #include "net/byteorder.h"
+#include "net/ipv6.h"
 #include "wds_rt_internal.h"
 
 #define PKT_MAGIC 0x54454b4350585044ull /* "DPXPCKET" */
@@ -61,7 +62,9 @@
  * the headers a send prepends end at the payload and never reach the tag. */
 #define TAG_BACK RTE_PKTMBUF_HEADROOM
 #define MAX_HDR (DPXE_ETHER_HDR_LEN + DPXE_VLAN_MAX_DEPTH * DPXE_VLAN_HDR_LEN + \
-		 DPXE_IPV4_HDR_LEN + DPXE_UDP_HDR_LEN)
+		 DPXE_IPV6_HDR_LEN + DPXE_UDP_HDR_LEN) /* IPv6's are the longer */
+/* hash.usr of a reply that has no DHCPv4 type to be counted under */
+#define NO_TYPE 0xffu
 
 #define RING_SIZE 4096
 #define FIFO_SIZE (2 * DPXE_WDS_SLOTS) /* >= live pending entries + stale */
@@ -96,6 +99,8 @@ struct wds_req {
 	uint32_t sends;     /* atomic: PxeSendReply calls in this turn */
 	bool is_dhcp, is_pxe;
 	bool parsed;        /* the worker's parse (msgs[slot]) is valid */
+	bool v6;            /* a DHCPv6 request: u6 describes its IPv6/UDP */
+	struct dpxe_udp6 u6;
 	struct rte_mbuf *m; /* the request frame; pPacket points into it */
 	struct dpxe_frame f;
 	const uint8_t *payload;
@@ -520,6 +525,52 @@ pick_dest(const struct dpxe_dhcp_msg *msg, const struct dpxe_frame *f, LPCVOID p
 }
 
 /*
+ * Where a reply to a DHCPv6 request goes. By default, and under
+ * PXE_ADDR_USE_DHCP_RULES (RFC 8415 section 18.3: to the source address
+ * and port, the client's link-local or the relay's), to the request's
+ * source; from the address the request was sent to when that was one of
+ * ours alone (unicast), else from our link-local address. BROADCAST is
+ * all-nodes (ff02::1); USE_ADDR takes a 16-byte address.
+ */
+static DWORD
+pick_dest6(const struct dpxe_wds_worker *ww, const struct dpxe_frame *f,
+	   const struct dpxe_udp6 *u, const PXE_ADDRESS *a, struct dpxe_udp6_spec *s)
+{
+	static const uint8_t all_nodes[DPXE_IPV6_ADDR_LEN] = { 0xff, 0x02, [15] = 1 };
+	ULONG flags = a != NULL ? a->uFlags : 0;
+
+	memcpy(s->dst_mac, dpxe_frame_src_mac(f), DPXE_ETHER_ADDR_LEN);
+	memcpy(s->dst, u->src, DPXE_IPV6_ADDR_LEN);
+	s->dst_port = u->src_port;
+	if (dpxe_ipv6_is_multicast(u->dst))
+		dpxe_ipv6_link_local(ww->c.src_mac, s->src);
+	else
+		memcpy(s->src, u->dst, DPXE_IPV6_ADDR_LEN);
+	s->src_port = u->dst_port;
+	if (flags & PXE_ADDR_USE_DHCP_RULES)
+		return ERROR_SUCCESS;
+	if ((flags & PXE_ADDR_BROADCAST) && (flags & PXE_ADDR_USE_ADDR))
+		return ERROR_INVALID_PARAMETER;
+	if (flags & PXE_ADDR_USE_PORT) {
+		if (a->uPort == 0)
+			return ERROR_INVALID_PARAMETER;
+		s->dst_port = a->uPort;
+	}
+	if (flags & PXE_ADDR_BROADCAST) {
+		memcpy(s->dst, all_nodes, DPXE_IPV6_ADDR_LEN);
+	} else if (flags & PXE_ADDR_USE_ADDR) {
+		if (a->uAddrLen != DPXE_IPV6_ADDR_LEN)
+			return ERROR_INVALID_PARAMETER; /* an IPv4 reply to a v6 request */
+		memcpy(s->dst, a->bAddress, DPXE_IPV6_ADDR_LEN);
+	}
+	/* a multicast destination has its own MAC; a unicast one is reached
+	 * through the MAC the request came from (no neighbour cache) */
+	if (dpxe_ipv6_is_multicast(s->dst))
+		dpxe_ipv6_multicast_mac(s->dst, s->dst_mac);
+	return ERROR_SUCCESS;
+}
+
+/*
  * The provider's own mbuf, with a reference of ours, if pPacket is a buffer
  * of this request's turn that is not in flight; NULL means copy. Taking the
  * reference by compare-and-swap from 1 means no other send (or TX) holds it,
@@ -551,7 +602,7 @@ own_buffer(struct dpxe_wds_worker *ww, uint32_t h, LPCVOID pPacket, ULONG len, D
 static inline void
 tx_reply(struct dpxe_wds_worker *ww, struct rte_mbuf *m)
 {
-	if (ww->c.replies_by_type != NULL)
+	if (ww->c.replies_by_type != NULL && m->hash.usr <= DPXE_DHCP_MSG_TYPE_MAX)
 		ww->c.replies_by_type[m->hash.usr]++;
 	DPXE_WDS_COUNT_LOCAL(ww->c.counters, replies);
 	ww->c.tx(ww->c.tx_ctx, m);
@@ -565,9 +616,13 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 {
 	struct dpxe_wds_worker *ww;
 	const struct dpxe_frame *fp;
+	const struct dpxe_udp6 *up;
 	struct dpxe_udp4_spec s;
+	struct dpxe_udp6_spec s6;
 	struct dpxe_frame f;
+	struct dpxe_udp6 u6;
 	struct wds_req *r;
+	bool v6;
 	struct rte_mbuf *out;
 	uint32_t gen, sends;
 	size_t hdr, len, room;
@@ -600,13 +655,24 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 	 * place */
 	if (wds_self == ww) {
 		fp = &r->f;
+		up = &r->u6;
+		v6 = r->v6;
 	} else {
 		f = r->f;
+		u6 = r->u6;
+		v6 = __atomic_load_n(&r->v6, __ATOMIC_RELAXED);
 		fp = &f;
+		up = &u6;
 	}
-	memset(&s, 0, sizeof(s));
-	type = reply_type(pPacket, uPacketLen);
-	rc = pick_dest(req_msg(ww, r), fp, pPacket, uPacketLen, type, pAddress, &s);
+	if (v6) {
+		memset(&s6, 0, sizeof(s6));
+		type = NO_TYPE;
+		rc = pick_dest6(ww, fp, up, pAddress, &s6);
+	} else {
+		memset(&s, 0, sizeof(s));
+		type = reply_type(pPacket, uPacketLen);
+		rc = pick_dest(req_msg(ww, r), fp, pPacket, uPacketLen, type, pAddress, &s);
+	}
 	if (!still(r, gen)) {
 		DPXE_WDS_COUNT(ww->c.counters, send_after_end);
 		return ERROR_INVALID_HANDLE;
@@ -615,18 +681,28 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		DPXE_WDS_COUNT(ww->c.counters, send_fail);
 		return rc;
 	}
-	s.vlan_count = fp->vlan_count; /* replies keep the request's tags */
-	for (uint8_t i = 0; i < fp->vlan_count && i < DPXE_VLAN_MAX_DEPTH; i++) {
-		s.vlan_tpid[i] = fp->vlan_tpid[i];
-		s.vlan_tci[i] = fp->vlan_tci[i];
+	if (v6) {
+		s6.vlan_count = fp->vlan_count; /* replies keep the request's tags */
+		for (uint8_t i = 0; i < fp->vlan_count && i < DPXE_VLAN_MAX_DEPTH; i++) {
+			s6.vlan_tpid[i] = fp->vlan_tpid[i];
+			s6.vlan_tci[i] = fp->vlan_tci[i];
+		}
+		memcpy(s6.src_mac, ww->c.src_mac, 6);
+		hdr = dpxe_udp6_header_len(&s6);
+	} else {
+		s.vlan_count = fp->vlan_count;
+		for (uint8_t i = 0; i < fp->vlan_count && i < DPXE_VLAN_MAX_DEPTH; i++) {
+			s.vlan_tpid[i] = fp->vlan_tpid[i];
+			s.vlan_tci[i] = fp->vlan_tci[i];
+		}
+		memcpy(s.src_mac, ww->c.src_mac, 6);
+		s.ip_src = ww->c.src_ip;
+		s.src_port = fp->dst_port;
+		s.ttl = 64;
+		s.ip_csum_offload = ww->c.tx_ip_csum;
+		s.udp_csum = true;
+		hdr = dpxe_udp4_header_len(&s);
 	}
-	memcpy(s.src_mac, ww->c.src_mac, 6);
-	s.ip_src = ww->c.src_ip;
-	s.src_port = fp->dst_port;
-	s.ttl = 64;
-	s.ip_csum_offload = ww->c.tx_ip_csum;
-	s.udp_csum = true;
-	hdr = dpxe_udp4_header_len(&s);
 
 	out = own_buffer(ww, handle_of(ww, r, gen), pPacket, uPacketLen, &rc);
 	if (out != NULL) {
@@ -653,7 +729,8 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		}
 		memcpy(frame + hdr, pPacket, uPacketLen);
 	}
-	len = dpxe_udp4_write_summed(frame, room, &s, uPacketLen, psum);
+	len = v6 ? dpxe_udp6_write(frame, room, &s6, uPacketLen, psum)
+		 : dpxe_udp4_write_summed(frame, room, &s, uPacketLen, psum);
 	if (len == 0 || !still(r, gen)) {
 		rte_pktmbuf_free(out);
 		if (len == 0) {
@@ -667,7 +744,7 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 	out->pkt_len = (uint32_t)len;
 	out->ol_flags = 0;
 	out->hash.usr = type;
-	if (s.ip_csum_offload) {
+	if (!v6 && s.ip_csum_offload) {
 		out->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		out->l2_len = (uint16_t)(hdr - DPXE_IPV4_HDR_LEN - DPXE_UDP_HDR_LEN);
 		out->l3_len = DPXE_IPV4_HDR_LEN;
@@ -829,7 +906,18 @@ req_end(struct dpxe_wds_worker *ww, struct wds_req *r)
 static bool
 filter_ok(const struct wds_provider *p, const struct wds_req *r)
 {
-	switch (__atomic_load_n(&p->filter, __ATOMIC_RELAXED)) {
+	ULONG filter;
+
+	/* a DHCPv6 request goes only to providers that said IPV6_CAPABLE,
+	 * through their IPv6 filter (is_dhcp / is_pxe: PxeDhcpv6IsValid) */
+	if (r->v6) {
+		if (!__atomic_load_n(&p->ipv6, __ATOMIC_RELAXED))
+			return false;
+		filter = __atomic_load_n(&p->filter_v6, __ATOMIC_RELAXED);
+	} else {
+		filter = __atomic_load_n(&p->filter, __ATOMIC_RELAXED);
+	}
+	switch (filter) {
 	case PXE_PROV_FILTER_DHCP_ONLY:
 		return r->is_dhcp;
 	case PXE_PROV_FILTER_PXE_ONLY:
@@ -837,9 +925,6 @@ filter_ok(const struct wds_provider *p, const struct wds_req *r)
 	default:
 		return true;
 	}
-	/* IPv6: dpxe has no DHCPv6 dataplane yet, so no v6 request is ever
-	 * made; when there is one, it goes only to providers with ipv6 TRUE,
-	 * filtered by filter_v6. */
 }
 
 static void fifo_push(struct dpxe_wds_worker *ww, uint32_t handle);
@@ -875,6 +960,27 @@ static inline void
 addresses(const struct dpxe_wds_worker *ww, const struct wds_req *r, PXE_ADDRESS *local,
 	  PXE_ADDRESS *remote)
 {
+	if (unlikely(r->v6)) {
+		/* local: the address it was sent to when that is ours alone,
+		 * else our link-local one, with BROADCAST saying it was
+		 * multicast (as for IPv4) */
+		memset(local, 0, sizeof(*local));
+		local->uFlags = PXE_ADDR_USE_ADDR | (dpxe_ipv6_is_multicast(r->u6.dst)
+							     ? PXE_ADDR_BROADCAST
+							     : PXE_ADDR_USE_PORT);
+		if (dpxe_ipv6_is_multicast(r->u6.dst))
+			dpxe_ipv6_link_local(ww->c.src_mac, local->bAddress);
+		else
+			memcpy(local->bAddress, r->u6.dst, DPXE_IPV6_ADDR_LEN);
+		local->uAddrLen = DPXE_IPV6_ADDR_LEN;
+		local->uPort = r->u6.dst_port;
+		memset(remote, 0, sizeof(*remote));
+		remote->uFlags = PXE_ADDR_USE_ADDR | PXE_ADDR_USE_PORT;
+		memcpy(remote->bAddress, r->u6.src, DPXE_IPV6_ADDR_LEN);
+		remote->uAddrLen = DPXE_IPV6_ADDR_LEN;
+		remote->uPort = r->u6.src_port;
+		return;
+	}
 	memset(local, 0, sizeof(*local));
 	local->uFlags = PXE_ADDR_USE_ADDR | (r->f.ip_dst == DPXE_IPV4_BROADCAST
 						     ? PXE_ADDR_BROADCAST
@@ -940,6 +1046,7 @@ dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct d
 	r = &ww->req[slot];
 	msg = &ww->msgs[slot];
 	r->m = m;
+	__atomic_store_n(&r->v6, false, __ATOMIC_RELAXED);
 	r->payload = dpxe_frame_payload(f);
 	r->payload_len = f->payload_len;
 	/* the one parse of this request (the built-in path's parser) */
@@ -954,6 +1061,43 @@ dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct d
 	DPXE_WDS_COUNT_LOCAL(ww->c.counters, requests);
 	run_chain(ww, r, 0);
 	wds_self = NULL;
+}
+
+void
+dpxe_wds_dispatch6(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct dpxe_frame *f,
+		   const struct dpxe_udp6 *u)
+{
+	struct wds_req *r;
+	BOOL pxe = FALSE;
+
+	if (unlikely(ww->nfree == 0)) {
+		DPXE_WDS_COUNT_LOCAL(ww->c.counters, no_slot);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	wds_self = ww;
+	r = &ww->req[ww->freelist[--ww->nfree]];
+	r->m = m;
+	r->f = *f;
+	r->u6 = *u;
+	__atomic_store_n(&r->v6, true, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->parsed, false, __ATOMIC_RELAXED); /* no DHCPv4 parse */
+	r->payload = f->data + u->payload_off;
+	r->payload_len = u->payload_len;
+	r->is_dhcp = PxeDhcpv6IsValid(r->payload, r->payload_len, TRUE, &pxe) == ERROR_SUCCESS;
+	r->is_pxe = r->is_dhcp && pxe;
+	DPXE_WDS_COUNT_LOCAL(ww->c.counters, requests);
+	run_chain(ww, r, 0);
+	wds_self = NULL;
+}
+
+bool
+dpxe_wds_ipv6_active(void)
+{
+	for (unsigned int i = 0; i < wds_chain_len; i++)
+		if (__atomic_load_n(&wds_chain[i].ipv6, __ATOMIC_RELAXED))
+			return true;
+	return false;
 }
 
 /* ---- timeouts: a FIFO, since every request waits the same time ---- */

@@ -116,6 +116,27 @@ void dpxe_wds_worker_free(struct dpxe_wds_worker *ww);
 void dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m,
 		       const struct dpxe_frame *f);
 
+struct dpxe_udp6;
+
+/**
+ * Offer one DHCPv6 request (UDP/IPv6, lib/net/ipv6.h) to the providers that
+ * set PXE_PROV_ATTR_IPV6_CAPABLE, through their IPv6 filters (DHCP_ONLY:
+ * PxeDhcpv6IsValid; PXE_ONLY: that, with a "PXEClient" vendor class). f is
+ * dpxe_frame_parse's description (Ethernet/VLAN, data pointing into m) and
+ * u dpxe_udp6_parse's. pLocalAddress and pRemoteAddress are 16-byte
+ * addresses; PxeSendReply then builds IPv6/UDP (checksum included): by
+ * default, and with PXE_ADDR_USE_DHCP_RULES, to the request's source
+ * address and port; from the address the request was sent to when it was
+ * unicast, else from the port's link-local address (fe80::EUI-64 of
+ * src_mac). No DHCPv4 parse: DpxeRequestDhcpMsg gives NULL. Takes m.
+ */
+void dpxe_wds_dispatch6(struct dpxe_wds_worker *ww, struct rte_mbuf *m,
+			const struct dpxe_frame *f, const struct dpxe_udp6 *u);
+
+/** Is any loaded provider IPv6-capable? (The dataplane drops DHCPv6 as
+ *  dhcpv6_no_provider when not.) Cheap: a look at each provider. */
+bool dpxe_wds_ipv6_active(void);
+
 /**
  * Worker loop hook: take async completions and cross-thread replies from
  * the worker's ring, and time out pending requests. Cheap when idle (one

@@ -617,15 +617,18 @@ DWORD PXEAPI PxeDhcpv6CreateRelayRepl(PPXE_DHCPV6_NESTED_RELAY_MESSAGE pRelayMes
  *     buffer may not be sent longer than it was allocated
  *     (ERROR_INVALID_PARAMETER, provider_send_fail). With
  *     PXE_ADDR_USE_ADDR the frame goes to the MAC the request came from
- *     (dpxe keeps no ARP cache). IPv6 addresses: ERROR_NOT_SUPPORTED.
+ *     (dpxe keeps no ARP cache). A 16-byte address for an IPv4 request:
+ *     ERROR_NOT_SUPPORTED; for a DHCPv6 request the reply is IPv6/UDP, a
+ *     4-byte address is ERROR_INVALID_PARAMETER, BROADCAST is ff02::1.
  *   - A handle used after its turn ended: ERROR_INVALID_HANDLE
  *     (provider_send_after_end; for PxeAsyncRecvDone provider_late_done).
  *   - An action other than NBP/CUSTOM/IGNORE/REJECTED: treated as IGNORE
  *     (provider_bad_action). A RECV_REQUEST error return: as REJECTED.
  *   - ERROR_IO_PENDING: the request is dropped after
  *     dataplane.provider_timeout_ms (default 5000; provider_timeouts).
- *   - Default filter: PXE_PROV_FILTER_ALL. dpxe has no DHCPv6 dataplane
- *     yet: no provider receives IPv6 requests, IPV6_CAPABLE or not.
+ *   - Default filter: PXE_PROV_FILTER_ALL. DHCPv6 requests (UDP/IPv6 to
+ *     port 547) go only to providers that set IPV6_CAPABLE, through
+ *     PXE_PROV_ATTR_FILTER_IPV6; their addresses are 16 bytes.
  *   - pLocalAddress holds dpxe's own address even for a broadcast request
  *     (PXE_ADDR_BROADCAST then set): the SampleProvider copies it into
  *     siaddr and option 54.

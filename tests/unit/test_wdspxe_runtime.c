@@ -27,6 +27,7 @@
 
 #include "checksum.h"
 #include "dhcp.h"
+#include "ipv6.h"
 #include "net.h"
 #include "test_packets.h"
 #include "wds_runtime.h"
@@ -243,6 +244,61 @@ request(enum kind k)
 	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(m, uint8_t *), (uint32_t)len, 0, &f),
 			 DPXE_DROP_OK);
 	dpxe_wds_dispatch(ww, m, &f);
+}
+
+/* A DHCPv6 request as a client sends it: from its link-local address to
+ * ff02::1:2, 546 -> 547. valid: a SOLICIT with a Client Identifier and a
+ * PXEClient vendor class; else one without the Client Identifier RFC 8415
+ * requires (PxeDhcpv6IsValid refuses it). */
+static const uint8_t client_ll[16] = { 0xfe, 0x80, [8] = 0x50, 0x54, 0x00, 0xff, 0xfe,
+				       0x12, 0x34, 0x56 };
+
+static void
+request6(bool valid)
+{
+	static const uint8_t ok[] = {
+		1, 0xab, 0xcd, 0xef,
+		0, 1, 0, 10, 0, 3, 0, 1, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56,
+		0, 16, 0, 19, 0, 0, 0x01, 0x37, 0, 13, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n',
+		't', ':', 'A', 'r', 'c',
+	};
+	static const uint8_t no_duid[] = { 1, 0xab, 0xcd, 0xef, 0, 8, 0, 2, 0, 0 };
+	struct dpxe_udp6_spec s = {
+		.dst_mac = { 0x33, 0x33, 0x00, 0x01, 0x00, 0x02 },
+		.src_port = 546, .dst_port = 547, .hop_limit = 1,
+	};
+	const uint8_t *pl = valid ? ok : no_duid;
+	size_t pl_len = valid ? sizeof(ok) : sizeof(no_duid), len;
+	struct dpxe_frame f;
+	struct dpxe_udp6 u;
+	struct rte_mbuf *m;
+	uint8_t *frame;
+
+	memcpy(s.src_mac, tpkt_client_mac, 6);
+	memcpy(s.src, client_ll, 16);
+	memcpy(s.dst, dpxe_ipv6_all_dhcp_agents, 16);
+	m = rte_pktmbuf_alloc(pool);
+	assert_non_null(m);
+	frame = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(frame + dpxe_udp6_header_len(&s), pl, pl_len);
+	len = dpxe_udp6_write(frame, rte_pktmbuf_tailroom(m), &s, pl_len, DPXE_NO_SUM);
+	assert_true(len > 0);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = (uint32_t)len;
+	assert_int_equal(dpxe_frame_parse(frame, (uint32_t)len, 0, &f),
+			 DPXE_DROP_ETHERTYPE_UNSUPPORTED);
+	assert_int_equal(dpxe_udp6_parse(&f, 0, &u), DPXE_DROP_OK);
+	dpxe_wds_dispatch6(ww, m, &f, &u);
+}
+
+/* A captured reply as IPv6/UDP, checksum verified. */
+static void
+sent6(unsigned int i, struct dpxe_frame *f, struct dpxe_udp6 *u)
+{
+	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[i], uint8_t *),
+					  rte_pktmbuf_data_len(sent[i]), 0, f),
+			 DPXE_DROP_ETHERTYPE_UNSUPPORTED);
+	assert_int_equal(dpxe_udp6_parse(f, 0, u), DPXE_DROP_OK);
 }
 
 static void
@@ -915,6 +971,118 @@ test_api_misc(void **state)
 	assert_int_equal(ctr.bad_action, 1);
 }
 
+/* ---- DHCPv6 ---- */
+
+static void
+test_dhcpv6_chain(void **state)
+{
+	static const uint8_t srv_ll[16] = { 0xfe, 0x80, [11] = 0xff, 0xfe, 0, 0, 1 };
+	char err[1024];
+	struct dpxe_frame f;
+	struct dpxe_udp6 u;
+	const uint8_t *p;
+
+	(void)state;
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("v4only", TESTPROV_SO, true, "      mode: reject\n"),
+				    prov_yaml("strict6", TESTPROV_SO, true,
+					      "      mode: reject\n      ipv6: yes\n"
+					      "      filter6: dhcp\n"),
+				    prov_yaml("v6", TESTPROV_SO, true, "      mode: nbp\n      ipv6: yes\n"),
+				    NULL), 3);
+	assert_true(dpxe_wds_ipv6_active());
+	/* only the IPv6-capable providers see it, through their v6 filter */
+	events[0] = '\0';
+	request6(true);
+	assert_string_equal(events, "strict6:recv;v6:recv;v6:sent6;");
+	assert_int_equal(n_sent, 1);
+	sent6(0, &f, &u);
+	/* back to the client's link-local address and port, from ours */
+	assert_memory_equal(u.dst, client_ll, 16);
+	assert_memory_equal(u.src, srv_ll, 16);
+	assert_int_equal(u.dst_port, 546);
+	assert_int_equal(u.src_port, 547);
+	assert_memory_equal(dpxe_frame_dst_mac(&f), tpkt_client_mac, 6);
+	assert_memory_equal(dpxe_frame_src_mac(&f), srv_mac, 6);
+	p = rte_pktmbuf_mtod(sent[0], uint8_t *) + u.payload_off;
+	assert_int_equal(p[0], 2); /* ADVERTISE */
+	assert_memory_equal(p + 1, "\xab\xcd\xef", 3);
+	assert_int_equal(ctr.replies, 1);
+	for (unsigned int t = 0; t <= DPXE_DHCP_MSG_TYPE_MAX; t++)
+		assert_int_equal(by_type[t], 0); /* DHCPv4 types only */
+	sent_clear();
+	/* invalid DHCPv6: the DHCP-only filter skips it, ALL still sees it */
+	events[0] = '\0';
+	request6(false);
+	assert_string_equal(events, "v6:recv;v6:sent6;");
+	sent_clear();
+
+	/* no IPv6-capable provider: nobody sees it */
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("v4only", TESTPROV_SO, true, "      mode: nbp\n"), NULL), 1);
+	assert_false(dpxe_wds_ipv6_active());
+	events[0] = '\0';
+	request6(true);
+	assert_string_equal(events, "");
+	assert_int_equal(ctr.rejected_all, 1);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+}
+
+static void
+test_dhcpv6_addresses(void **state)
+{
+	char err[1024];
+	PXE_ADDRESS a = { 0 };
+	struct dpxe_frame f;
+	struct dpxe_udp6 u;
+	uint8_t *buf;
+	static const uint8_t there[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
+
+	(void)state;
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("holder", TESTPROV_SO, true,
+					      "      mode: hold\n      ipv6: yes\n"), NULL), 1);
+	request6(true);
+	assert_non_null(held_req);
+	assert_null(DpxeRequestDhcpMsg(held_req, DPXE_DHCP_MSG_ABI_VERSION,
+				       sizeof(struct dpxe_dhcp_msg)));
+	assert_int_equal(GetLastError(), ERROR_INVALID_DATA);
+	buf = PxePacketAllocate(held_prov, held_req, 64);
+	assert_non_null(buf);
+	memset(buf, 7, 64);
+	/* an IPv4 address for a DHCPv6 request; broadcast and an address */
+	a.uFlags = PXE_ADDR_USE_ADDR;
+	a.uAddrLen = 4;
+	assert_int_equal(PxeSendReply(held_req, buf, 64, &a), ERROR_INVALID_PARAMETER);
+	a.uFlags = PXE_ADDR_USE_ADDR | PXE_ADDR_BROADCAST;
+	assert_int_equal(PxeSendReply(held_req, buf, 64, &a), ERROR_INVALID_PARAMETER);
+	a.uFlags = PXE_ADDR_BROADCAST | PXE_ADDR_USE_PORT;
+	a.uPort = 547;
+	assert_int_equal(PxeSendReply(held_req, buf, 64, &a), ERROR_SUCCESS);
+	a.uFlags = PXE_ADDR_USE_ADDR;
+	a.uAddrLen = 16;
+	memcpy(a.bAddress, there, 16);
+	assert_int_equal(PxeSendReply(held_req, buf, 64, &a), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+	assert_int_equal(n_sent, 2);
+	sent6(0, &f, &u); /* all nodes, at its multicast MAC, to port 547 */
+	assert_int_equal(u.dst[0], 0xff);
+	assert_int_equal(u.dst[1], 0x02);
+	assert_int_equal(u.dst[15], 1);
+	assert_int_equal(u.dst_port, 547);
+	assert_memory_equal(dpxe_frame_dst_mac(&f), "\x33\x33\x00\x00\x00\x01", 6);
+	assert_int_equal(u.payload_len, 64);
+	sent6(1, &f, &u); /* a unicast address, through the request's MAC */
+	assert_memory_equal(u.dst, there, 16);
+	assert_int_equal(u.dst_port, 546);
+	assert_memory_equal(dpxe_frame_dst_mac(&f), tpkt_client_mac, 6);
+	assert_int_equal(PxePacketFree(held_prov, held_req, buf), ERROR_SUCCESS);
+	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_CUSTOM), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+	sent_clear();
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+}
+
 /* ---- service control ---- */
 
 static bool reload_done; /* atomic */
@@ -1163,6 +1331,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_send_then_reclaim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zero_fill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_summed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dhcpv6_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dhcpv6_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_service_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drain_completes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drain_times_out, setup, teardown),

@@ -12,6 +12,9 @@
  *   delay_ms: async only: the thread waits this long before replying
  *   control: yes (register SERVICE_CONTROL: reports "control-<code>") |
  *            error (the same, and returns an error)
+ *   ipv6:   yes (IPV6_CAPABLE; nbp answers a DHCPv6 request with the
+ *           PxeDhcpv6Initialize reply, reporting "sent6")
+ *   filter6: all | dhcp | pxe (PXE_PROV_ATTR_FILTER_IPV6)
  * It reports what happens through wds_test_event(), which the test program
  * exports.
  */
@@ -107,6 +110,23 @@ recv_request(HANDLE hReq, PVOID pPacket, ULONG uLen, PXE_ADDRESS *pLocal, PXE_AD
 		pthread_detach(t);
 		return ERROR_IO_PENDING;
 	}
+	/* nbp, DHCPv6: ADVERTISE/REPLY skeleton, back to the source */
+	if (pLocal->uAddrLen == 16) {
+		PVOID reply = PxePacketAllocate(c->prov, hReq, 300);
+		ULONG len = 0;
+		PXE_ADDRESS a = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
+
+		*pAction = PXE_BA_IGNORE;
+		if (reply == NULL)
+			return ERROR_SUCCESS;
+		if (PxeDhcpv6Initialize(pPacket, uLen, reply, 300, &len) == ERROR_SUCCESS &&
+		    PxeSendReply(hReq, reply, len, &a) == ERROR_SUCCESS) {
+			*pAction = PXE_BA_NBP;
+			wds_test_event(c->name, "sent6");
+		}
+		PxePacketFree(c->prov, hReq, reply);
+		return ERROR_SUCCESS;
+	}
 	/* nbp: the SampleProvider's pattern */
 	{
 		PVOID reply = PxePacketAllocate(c->prov, hReq, 300);
@@ -186,6 +206,18 @@ PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 	if (filter != NULL && strcmp(filter, "pxe") == 0)
 		f = PXE_PROV_FILTER_PXE_ONLY;
 	PxeProviderSetAttribute(hProvider, PXE_PROV_ATTR_FILTER, &f, sizeof(f));
+	if (DpxeProviderGetSetting(hProviderKey, "ipv6") != NULL) {
+		const char *f6 = DpxeProviderGetSetting(hProviderKey, "filter6");
+		BOOL on = TRUE;
+		ULONG v6 = PXE_PROV_FILTER_ALL;
+
+		if (f6 != NULL && strcmp(f6, "dhcp") == 0)
+			v6 = PXE_PROV_FILTER_DHCP_ONLY;
+		if (f6 != NULL && strcmp(f6, "pxe") == 0)
+			v6 = PXE_PROV_FILTER_PXE_ONLY;
+		PxeProviderSetAttribute(hProvider, PXE_PROV_ATTR_IPV6_CAPABLE, &on, sizeof(on));
+		PxeProviderSetAttribute(hProvider, PXE_PROV_ATTR_FILTER_IPV6, &v6, sizeof(v6));
+	}
 	PxeRegisterCallback(hProvider, PXE_CALLBACK_RECV_REQUEST, (PVOID)recv_request, c);
 	if (strcmp(c->mode, "no_shutdown") != 0)
 		PxeRegisterCallback(hProvider, PXE_CALLBACK_SHUTDOWN, (PVOID)shutdown_cb, c);
