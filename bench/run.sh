@@ -160,8 +160,16 @@ memif_server_start() { # KIND RUN-ID
 		;;
 	esac
 	PIDS+=("$SRV_PID")
-	for _ in $(seq 100); do [ -S "$SOCK" ] && return 0; sleep 0.1; done
-	log "memif: $kind did not create its socket"; cat "$TMP/memif-$id-server.log" >&2
+	# ready = its port started (dpxe says it serves, testpmd checks its
+	# links): a memif client that connects before may never see the link
+	# come up (the loadgen's "link down after 30 s")
+	for _ in $(seq 200); do
+		[ -S "$SOCK" ] && grep -qE "^dpxe: serving|Checking link statuses" \
+			"$TMP/memif-$id-server.log" && return 0
+		kill -0 "$SRV_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	log "memif: $kind did not start"; tail -5 "$TMP/memif-$id-server.log" >&2
 	return 1
 }
 
@@ -183,8 +191,8 @@ memif_one() { # KIND ROUND
 	dpxe-dhcp) args=(--mode dora --rate $MEMIF_DORA_RATES) ;;
 	*) args=(--mode discover --rate $MEMIF_RATES --echo) ;;
 	esac
-	memif_server_start "$kind" "$id" || return 0
-	sleep 1
+	memif_server_start "$kind" "$id" || { memif_server_stop "$kind"; return 0; }
+	sleep 0.5
 	# sweep, then 2 s at half the best rate; the server is stopped while
 	# the load generator lingers (dpxe must write its stats before the
 	# memif peer goes away)
@@ -295,6 +303,13 @@ EOF
 	esac
 	SRV_PID=$!; PIDS+=("$SRV_PID")
 	sleep 2
+	if [[ "$kind" = dpxe* ]]; then   # EAL start-up may take longer under load
+		for _ in $(seq 150); do
+			grep -q "^dpxe: serving" "$TMP/veth-$id-server.log" && break
+			kill -0 "$SRV_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
 	kill -0 "$SRV_PID" 2>/dev/null || { log "veth: $kind died"; cat "$TMP/veth-$id-server.log" >&2; return 1; }
 }
 
