@@ -43,7 +43,9 @@ def lscpu(key):
 
 
 def git_rev():
-    r = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+    """The commit of the tree the binaries were built from (run.sh's SRC)."""
+    src = os.environ.get("SRC") or ROOT
+    r = subprocess.run(["git", "-C", src, "describe", "--always", "--dirty"],
                        capture_output=True, text=True)
     return r.stdout.strip() or "unknown"
 

@@ -82,6 +82,9 @@ command -v meson >/dev/null && command -v ninja >/dev/null ||
 timeout 300 ninja -C "$BUILD" app/dpxe bench/loadgen/dpxe-loadgen >/dev/null
 DPXE=$BUILD/app/dpxe
 LG=$BUILD/bench/loadgen/dpxe-loadgen
+# the tree the binaries were built from (the report names its commit)
+SRC=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["directories"]["source"])' \
+	"$BUILD/meson-info/meson-info.json" 2>/dev/null || echo "$ROOT")
 
 # ------------------------------------------------------------ cleanup
 source "$ROOT/tests/lib/proc.sh"   # kill_pid
@@ -365,6 +368,6 @@ fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 DATE=$(date +%Y-%m-%d)
 mkdir -p "$OUT"
-export TMP OUT DATE ROOT LOAD_BEFORE LOAD_AFTER REPS VREPS
+export TMP OUT DATE ROOT SRC LOAD_BEFORE LOAD_AFTER REPS VREPS
 /usr/bin/python3 "$ROOT/bench/report.py"
 log "done in $SECONDS s: $OUT/$DATE.{json,md,png}"
