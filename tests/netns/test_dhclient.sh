@@ -47,6 +47,9 @@ while (($(offers) < 1)); do
 done
 sleep 1          # let dhclient's REQUEST and dpxe's ACK (if any) pass
 kill_pid "$DHC_PID"
+# dpxe first, the capture then: every OFFER dpxe counts has left it before
+# tcpdump stops, so the two counts below can be compared exactly
+stop_dpxe
 stop_capture
 log "dhclient: $(grep -E 'DHCP(OFFER|ACK|NAK)' "$TMP/dhclient.log" | tr '\n' ';')"
 
@@ -96,7 +99,6 @@ if grep -q "DHCPREQUEST" "$TMP/dhclient.log"; then
 	check_reply ACK
 fi
 
-stop_dpxe
 expect_stat 'j["total"]["replies"]["OFFER"]' -ge 1 "OFFER counted"
 expect_stat "j['total']['replies']['OFFER']" -eq "$(offers)" "OFFERs counted = OFFERs captured"
 expect_stat 'sum(j["total"]["drops"].values())' -eq 0 "nothing dropped"
