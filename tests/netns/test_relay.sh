@@ -21,8 +21,10 @@
 source "$(dirname "$0")/lib.sh"
 netns_require "${1:-}" dhcrelay udhcpc tcpdump tshark ethtool
 netns_setup relay
-dhcp_config 1
-start_dpxe 0
+# two workers: every relayed frame comes from the relay's MAC and IP, so
+# only the spreading by chaddr takes a client to the worker owning its lease
+dhcp_config 2
+start_dpxe 0,1
 PCAP=$TMP/relay-upstream.pcap
 start_capture "$PCAP" "$NS_R" "$IF_RS"
 
