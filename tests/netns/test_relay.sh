@@ -1,7 +1,7 @@
 #!/bin/bash
 # netns test, full DHCP mode behind a relay: udhcpc in the client namespace,
 # ISC dhcrelay (-a: option 82 with the circuit id) in a third namespace,
-# dpxe in the server namespace (tests/data/netns-dhcp/dhcp.yaml):
+# dpxe (two workers) in the server namespace (tests/data/netns-dhcp/dhcp.yaml):
 #
 #   client $IF_C ---- $IF_RC relay $IF_RS ---- $IF_S dpxe
 #                10.80.0.1/24      10.79.0.2/24     10.79.0.1 (dpxe)
