@@ -89,13 +89,28 @@ EAL=(--no-huge -m 1024 --no-pci)
 
 # dpxe: -l $CPU makes CPU $CPU the main lcore, and dpxe runs its only worker
 # on it (housekeeping every 10 ms in the same loop)
-run_dpxe() { # run-number [config [tag]]
-	local i=$1 cfg=${2:-$CFG} tag=${3:-dpxe}
-	timeout $((SECS + 30)) "$DPXE" "${EAL[@]}" -l $CPU \
+# In --provider mode each run is timed twice: by dpxe's busy cycles (TSC
+# over bursts with work: includes any time the CPU was taken away by other
+# work on this shared machine) and by the process's CPU time (perf stat
+# task-clock: only the time it really ran), the latter with EAL start-up
+# cancelled by a 1 s run of the same program right after.
+PERF=()
+if [ $PROVIDER = 1 ] && command -v perf >/dev/null &&
+	perf stat -x, -e task-clock -o /dev/null true 2>/dev/null; then
+	PERF=(perf stat -x, -e task-clock -o)
+fi
+run_dpxe() { # run-number [config [tag [seconds [short]]]]
+	local i=$1 cfg=${2:-$CFG} tag=${3:-dpxe} secs=${4:-$SECS}
+	local pre=()
+	[ ${#PERF[@]} -gt 0 ] && pre=("${PERF[@]}" "$TMP/$tag-$i.perf" --)
+	timeout $((secs + 30)) "${pre[@]}" "$DPXE" "${EAL[@]}" -l $CPU \
 		--file-prefix "$PREFIX-$tag$i" --vdev="$VDEV" -- \
-		-c "$cfg" --duration $((SECS * 1000)) \
+		-c "$cfg" --duration $((secs * 1000)) \
 		--stats-json "$TMP/$tag-$i.json" >"$TMP/$tag-$i.log" 2>&1 ||
 		{ echo "pcap-rate: $tag run $i failed:" >&2; cat "$TMP/$tag-$i.log" >&2; exit 1; }
+	if [ ${#PERF[@]} -gt 0 ] && [ "${5:-}" != short ]; then
+		run_dpxe "$i-short" "$cfg" "$tag" 1 short
+	fi
 }
 run_provider() { run_dpxe "$1" "$PCFG" prov; }
 
@@ -144,6 +159,25 @@ tmp, runs, secs = os.environ["TMP"], int(os.environ["RUNS"]), int(os.environ["SE
 out = os.environ["OUT"]
 
 
+def cpu_ms(tag, i):
+    try:
+        for line in open(f"{tmp}/{tag}-{i}.perf"):
+            if "task-clock" in line:
+                return float(line.split(",")[0])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def cpu_cycles(tag, i, tsc_hz):
+    """CPU-time cycles per reply, start-up cancelled by the 1 s run."""
+    long_ms, short_ms = cpu_ms(tag, i), cpu_ms(tag, f"{i}-short")
+    if long_ms is None or short_ms is None:
+        return None
+    n = [json.load(open(f"{tmp}/{tag}-{k}.json"))["total"]["tx"] for k in (i, f"{i}-short")]
+    return (long_ms - short_ms) * 1e-3 * tsc_hz / (n[0] - n[1])
+
+
 def load(tag, i):
     with open(f"{tmp}/{tag}-{i}.json") as f:
         st = json.load(f)
@@ -159,20 +193,32 @@ def load(tag, i):
     if tag == "prov" and by_type not in (0, replies):
         raise SystemExit(f"pcap-rate: provider run {i}: replies by type "
                          f"{by_type} != provider_replies {replies}")
-    return replies / secs, tot["busy_cycles"] / tot["busy_packets"]
+    return replies / secs, tot["busy_cycles"] / tot["busy_packets"], st["tsc_hz"]
 
 
 rows = []
 for i in range(1, runs + 1):
-    b_rate, b_cyc = load("dpxe", i)
-    p_rate, p_cyc = load("prov", i)
+    b_rate, b_cyc, hz = load("dpxe", i)
+    p_rate, p_cyc, _ = load("prov", i)
+    b_cpu, p_cpu = cpu_cycles("dpxe", i, hz), cpu_cycles("prov", i, hz)
     rows.append({"run": i, "order": "builtin,provider" if i % 2 else "provider,builtin",
                  "builtin_replies_per_s": round(b_rate), "builtin_cycles": round(b_cyc, 1),
                  "provider_replies_per_s": round(p_rate), "provider_cycles": round(p_cyc, 1),
-                 "cycles_ratio": round(p_cyc / b_cyc, 4)})
-med = lambda k: statistics.median(r[k] for r in rows)
+                 "cycles_ratio": round(p_cyc / b_cyc, 4),
+                 "builtin_cpu_cycles": round(b_cpu, 1) if b_cpu else None,
+                 "provider_cpu_cycles": round(p_cpu, 1) if p_cpu else None,
+                 "cpu_cycles_ratio": round(p_cpu / b_cpu, 4) if b_cpu and p_cpu else None})
+
+
+def med(k):
+    v = [r[k] for r in rows if r[k] is not None]
+    return statistics.median(v) if v else None
+
+
 summary = {k: med(k) for k in ("builtin_replies_per_s", "builtin_cycles",
-                               "provider_replies_per_s", "provider_cycles", "cycles_ratio")}
+                               "provider_replies_per_s", "provider_cycles", "cycles_ratio",
+                               "builtin_cpu_cycles", "provider_cpu_cycles",
+                               "cpu_cycles_ratio")}
 summary["budget_ratio"] = 1.15
 result = {"benchmark": "bench/pcap-rate.sh --provider", "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
           "loadavg_before": os.environ["LOAD_BEFORE"], "loadavg_after": os.environ["LOAD_AFTER"],
@@ -181,16 +227,17 @@ os.makedirs(out, exist_ok=True)
 with open(f"{out}/pcap-rate-provider.json", "w") as f:
     json.dump(result, f, indent=1)
     f.write("\n")
+fmt = lambda v, f: "n/a" if v is None else format(v, f)
 md = ["| run | order | built-in replies/s | provider replies/s | built-in cycles/pkt | "
-      "provider cycles/pkt | provider/built-in cycles |", "|---:|---|---:|---:|---:|---:|---:|"]
-for r in rows:
-    md.append(f"| {r['run']} | {r['order']} | {r['builtin_replies_per_s']:,} | "
-              f"{r['provider_replies_per_s']:,} | {r['builtin_cycles']:.0f} | "
-              f"{r['provider_cycles']:.0f} | {r['cycles_ratio']:.3f} |")
-s = summary
-md.append(f"| **median** | | **{s['builtin_replies_per_s']:,.0f}** | "
-          f"**{s['provider_replies_per_s']:,.0f}** | **{s['builtin_cycles']:.0f}** | "
-          f"**{s['provider_cycles']:.0f}** | **{s['cycles_ratio']:.3f}** |")
+      "provider cycles/pkt | provider/built-in | built-in CPU cycles/reply | "
+      "provider CPU cycles/reply | provider/built-in (CPU) |",
+      "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+for r in rows + [dict(summary, run="**median**", order="")]:
+    md.append(f"| {r['run']} | {r['order']} | {fmt(r['builtin_replies_per_s'], ',.0f')} | "
+              f"{fmt(r['provider_replies_per_s'], ',.0f')} | {fmt(r['builtin_cycles'], '.0f')} | "
+              f"{fmt(r['provider_cycles'], '.0f')} | {fmt(r['cycles_ratio'], '.3f')} | "
+              f"{fmt(r['builtin_cpu_cycles'], '.0f')} | {fmt(r['provider_cpu_cycles'], '.0f')} | "
+              f"{fmt(r['cpu_cycles_ratio'], '.3f')} |")
 md.append("")
 md.append(f"budget: provider/built-in <= 1.15 (informational); load average before "
           f"{result['loadavg_before']}, after {result['loadavg_after']}")

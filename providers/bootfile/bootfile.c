@@ -339,10 +339,11 @@ PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 
 	/* ALL, not PXE_ONLY: dpxe's own parser decides what is answered, so
 	 * the provider answers exactly what the built-in path does. PXE_ONLY
-	 * would hide UEFI HTTP boot clients ("HTTPClient"), and the server's
-	 * DHCP_ONLY check (PxeDhcpIsValid) is stricter than dpxe_dhcp_parse
-	 * (it wants an END option). Non-boot clients are refused right after
-	 * parsing, before anything is allocated. */
+	 * would hide UEFI HTTP boot clients ("HTTPClient"), and DHCP_ONLY
+	 * adds nothing on dpxe (it follows dpxe_dhcp_parse there) while a
+	 * server that checks it with PxeDhcpIsValid is stricter (it wants an
+	 * END option). Non-boot clients are refused right after parsing,
+	 * before anything is allocated. */
 	err = PxeProviderSetAttribute(hProvider, PXE_PROV_ATTR_FILTER, &filter, sizeof(filter));
 	/* every byte we send, dpxe_proxy_reply wrote: no zero-fill needed.
 	 * A server without the attribute refuses it; that changes nothing. */
