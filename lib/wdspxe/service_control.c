@@ -2,7 +2,7 @@
 /*
  * Service control: the optional PXE_CALLBACK_SERVICE_CONTROL callback.
  * Which codes dpxe delivers and when is in wds_runtime.h; here they are
- * only passed on, in chain order, from the main thread.
+ * only passed on, in chain order, from one non-worker thread at a time.
  */
 #include <rte_log.h>
 

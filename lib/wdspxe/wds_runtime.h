@@ -158,8 +158,8 @@ void dpxe_wds_worker_drain(struct dpxe_wds_worker *ww, uint32_t max_ms);
  * wdspxe-api.md section 2.4). WDS does not document which codes it
  * forwards; dpxe delivers exactly these:
  *   - SERVICE_CONTROL_PARAMCHANGE (6): dpxe_wds_notify_reload, called by
- *     dpxe's control thread when it reloads its configuration (SIGHUP). Workers
- *     keep calling RECV_REQUEST meanwhile, on their own lcores.
+ *     dpxe's control thread when it reloads its configuration (SIGHUP).
+ *     Workers keep calling RECV_REQUEST meanwhile, on their own lcores.
  *   - SERVICE_CONTROL_STOP (1): by dpxe_wds_unload, to every provider that
  *     registered the callback, before any SHUTDOWN callback runs. By then
  *     the workers are stopped and drained: no request arrives after STOP.
@@ -175,8 +175,8 @@ void dpxe_wds_worker_drain(struct dpxe_wds_worker *ww, uint32_t max_ms);
 /**
  * Call every registered SERVICE_CONTROL callback, in chain order, with
  * code. From one thread at a time (dpxe: its control thread), between
- * dpxe_wds_load and dpxe_wds_unload (never concurrently with either). A callback's error is logged and does
- * not stop the others.
+ * dpxe_wds_load and dpxe_wds_unload (never concurrently with either). A
+ * callback's error is logged and does not stop the others.
  * @return the number of providers called (0 when none registered).
  */
 unsigned int dpxe_wds_service_control(uint32_t code);

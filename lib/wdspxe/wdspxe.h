@@ -379,8 +379,9 @@ typedef DWORD(PXEAPI *PFN_PXE_PROVIDER_SERVICE_CONTROL)(PVOID pContext, DWORD dw
  * dpxe delivers SERVICE_CONTROL_PARAMCHANGE when it reloads its
  * configuration (SIGHUP) and SERVICE_CONTROL_STOP once at stop, after the
  * last request and before the SHUTDOWN callback; never the others. The
- * callback runs on dpxe's main thread while workers may be calling
- * RECV_REQUEST: it must be thread-safe with it, and must not block long.
+ * callback runs on a dpxe control thread (never a worker) while workers
+ * may be calling RECV_REQUEST: it must be thread-safe with it, and must
+ * not block long.
  */
 #ifndef SERVICE_CONTROL_STOP
 #define SERVICE_CONTROL_STOP 0x00000001
