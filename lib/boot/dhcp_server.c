@@ -4,6 +4,7 @@
  * worker's lease shard, with the boot part of the reply from boot_reply.c
  * (the same words proxy mode uses). See dhcp_server.h for the contract.
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "boot_reply.h"
@@ -323,8 +324,29 @@ on_discover(struct server_call *x)
  * journaled), then bind; a refused bind turns the answer into a NAK or
  * silence.
  */
+/*
+ * Does the server hold a record of this client (RFC 2131 §4.3.2: an
+ * INIT-REBOOT, RENEWING or REBINDING client we know nothing of gets
+ * silence, not an ACK, so that another server that does know it answers)?
+ * A record is a live offer or binding, whatever its address (a wrong one
+ * is then NAKed), or a reservation of exactly ip.
+ */
+static bool
+knows_client(const struct server_call *x, uint32_t ip)
+{
+	const struct dpxe_lease *l = dpxe_lease_shard_lookup(x->shard,
+							     x->req->chaddr);
+	const struct dpxe_config_host *h;
+
+	if (l != NULL && (l->state == DPXE_LEASE_OFFERED ||
+			  l->state == DPXE_LEASE_BOUND))
+		return true;
+	h = dpxe_boot_host_find(x->cfg, x->req);
+	return h != NULL && h->ip != 0 && htonl(h->ip) == ip;
+}
+
 static enum dpxe_drop_reason
-ack_request(struct server_call *x, uint32_t ip, int sn, bool silent_if_foreign)
+ack_request(struct server_call *x, uint32_t ip, int sn, bool silent_if_unknown)
 {
 	const struct dpxe_dhcp_msg *req = x->req;
 	struct reply_plan p = {
@@ -340,12 +362,27 @@ ack_request(struct server_call *x, uint32_t ip, int sn, bool silent_if_foreign)
 	/* the client moved to another network (or names a foreign one) */
 	if (subnet_of(x->cfg, x->shard, ip) != sn)
 		return nak(x, DPXE_LEASE_BAD_SUBNET);
+	if (silent_if_unknown && !knows_client(x, ip)) {
+		/* an address we know is wrong for anyone but its holder is
+		 * NAKed (RFC 2131 §4.3.2's "incorrect"); one that could be
+		 * the client's from a server or a journal batch we do not
+		 * have gets silence */
+		int slice = dpxe_lease_shard_slice_of(x->shard, ip);
+
+		if (slice < 0)
+			return nak(x, DPXE_LEASE_NOT_IN_POOL);
+		if ((unsigned int)slice == dpxe_lease_shard_index(x->shard) &&
+		    dpxe_lease_shard_ip_used(x->shard, ip))
+			return nak(x, DPXE_LEASE_ADDR_TAKEN);
+		x->res->lease_status = DPXE_LEASE_NO_LEASE;
+		return DPXE_DROP_LEASE_UNKNOWN;
+	}
 	r = build_reply(&p, x->buf, x->cap, &len);
 	if (r != DPXE_DROP_OK)
 		return r;
 	rc = dpxe_lease_shard_bind(x->shard, req->chaddr, ip,
 				   lease_time(p.subnet), x->now);
-	if (rc == DPXE_LEASE_OTHER_SLICE && silent_if_foreign) {
+	if (rc == DPXE_LEASE_OTHER_SLICE && silent_if_unknown) {
 		x->res->lease_status = rc;
 		return DPXE_DROP_LEASE_OTHER_SLICE;
 	}

@@ -17,9 +17,11 @@
  *   REQUEST selecting -> ACK / NAK; silence if option 54 names another
  *                        server (the offer is given back)
  *   REQUEST init-reboot, renewing, rebinding -> ACK / NAK / silence as the
- *                        RFC says (rebinding/renewing for an unknown client
- *                        whose address is another shard's: silence); the
- *                        ACK carries the lease, a BIND record journals it
+ *                        RFC says: a client we hold no offer, binding or
+ *                        reservation for gets silence (§4.3.2), unless its
+ *                        address is certainly wrong (another network, no
+ *                        pool, bound to someone else: NAK); the ACK carries
+ *                        the lease, a BIND record journals it
  *   DECLINE, RELEASE  -> no reply; the lease changes and is journaled
  *   INFORM            -> ACK without yiaddr or lease times
  *   plain BOOTP       -> ignored (DPXE_DROP_MESSAGE_TYPE_IGNORED)
@@ -90,10 +92,12 @@ struct dpxe_dhcp_server_result {
  *         DPXE_DROP_POOL_EXHAUSTED, DPXE_DROP_LEASE_TABLE_FULL,
  *         DPXE_DROP_NOT_FOR_US (option 54 names another server; a DECLINE
  *         must name us, a RELEASE may name no one),
- *         DPXE_DROP_LEASE_OTHER_SLICE (INIT-REBOOT / RENEWING with no record
- *         here, address in another shard's slice), DPXE_DROP_LEASE_NOT_OWNER
+ *         DPXE_DROP_LEASE_OTHER_SLICE (a bind the shard refused because
+ *         the address is another shard's), DPXE_DROP_LEASE_NOT_OWNER
  *         (chaddr belongs to another shard: the caller did not spread),
- *         DPXE_DROP_LEASE_UNKNOWN (RELEASE / DECLINE of no lease of ours),
+ *         DPXE_DROP_LEASE_UNKNOWN (RELEASE / DECLINE of no lease of ours;
+ *         INIT-REBOOT / RENEWING / REBINDING of a client we have no record
+ *         of),
  *         DPXE_DROP_REQUEST_NO_ADDRESS (names no address to act on),
  *         DPXE_DROP_MESSAGE_TYPE_IGNORED (plain BOOTP, a server's message,
  *         another port), DPXE_DROP_REPLY_TOO_BIG; on port 4011 those of

@@ -807,18 +807,28 @@ test_silence(void **state)
 	unsigned int c = 12;
 	/* an address of A's pool in the other shard's slice */
 	uint32_t foreign = POOL_A_LO + 20 + (owner_of(c) + 1) % NS;
+	uint32_t own = POOL_A_LO + 20 + owner_of(c);
 	const struct {
 		const char *name;
 		struct rq q;
 		enum dpxe_drop_reason want;
 		int status;
 	} cases[] = {
+		/* RFC 2131 §4.3.2: no record of the client, silence,
+		 * whichever shard's slice the address is in */
 		{ "init-reboot, no record, another shard's address",
 		  { .type = DPXE_DHCPREQUEST, .client = c, .want = foreign },
-		  DPXE_DROP_LEASE_OTHER_SLICE, DPXE_LEASE_OTHER_SLICE },
+		  DPXE_DROP_LEASE_UNKNOWN, DPXE_LEASE_NO_LEASE },
+		{ "init-reboot, no record, a free address of its own slice",
+		  { .type = DPXE_DHCPREQUEST, .client = c, .want = own },
+		  DPXE_DROP_LEASE_UNKNOWN, DPXE_LEASE_NO_LEASE },
 		{ "renewing, no record, another shard's address",
 		  { .type = DPXE_DHCPREQUEST, .client = c, .ciaddr = foreign },
-		  DPXE_DROP_LEASE_OTHER_SLICE, DPXE_LEASE_OTHER_SLICE },
+		  DPXE_DROP_LEASE_UNKNOWN, DPXE_LEASE_NO_LEASE },
+		{ "rebinding, no record, a free address of its own slice",
+		  { .type = DPXE_DHCPREQUEST, .client = c, .ciaddr = own,
+		    .broadcast = true },
+		  DPXE_DROP_LEASE_UNKNOWN, DPXE_LEASE_NO_LEASE },
 		{ "plain BOOTP", { .type = 0, .client = c },
 		  DPXE_DROP_MESSAGE_TYPE_IGNORED, 0 },
 		{ "an OFFER is not a request",
