@@ -34,13 +34,14 @@
  * naming another request lose the swap and are refused and counted instead
  * of freeing twice.
  *
- * PxeSendReply sends the provider's own buffer when it can: it takes a
- * second reference on the mbuf (the provider keeps the first and drops it
- * with PxePacketFree; whichever of TX and PxePacketFree comes last returns
- * the mbuf to the pool), prepends the headers in the headroom and hands the
- * mbuf to TX. It copies into a fresh mbuf instead when the buffer is not
- * one of this request's PxePacketAllocate buffers (stack, heap, pPacket) or
- * is already in flight (a second send before TX let go of the first).
+ * PxeSendReply on the worker sends the provider's own buffer when it can:
+ * it takes a second reference on the mbuf (the provider keeps the first and
+ * drops it with PxePacketFree; whichever of TX and PxePacketFree comes last
+ * returns the mbuf to the pool), prepends the headers in the headroom and
+ * hands the mbuf to TX. It copies into a fresh mbuf instead when the buffer
+ * is not one of this request's PxePacketAllocate buffers (stack, heap,
+ * pPacket), is already in flight (a second send before TX let go of the
+ * first), or the send comes from a provider thread (see own_buffer).
  */
 #include <pthread.h>
 #include <string.h>
@@ -400,8 +401,13 @@ PxePacketFree(HANDLE hProvider, HANDLE hClientRequest, PVOID pPacket)
 	}
 	m = t->m;
 	untrack(ww, &ww->req[(v >> H_WORKER_BITS) & (DPXE_WDS_SLOTS - 1)], t);
-	/* the provider's reference; a send in flight holds its own */
-	rte_pktmbuf_free(m);
+	/* the provider's reference; a send in flight holds its own. On the
+	 * worker that other holder is its own TX, which cannot run meanwhile
+	 * (see own_buffer): dropping ours needs no locked decrement */
+	if (wds_self == ww && rte_mbuf_refcnt_read(m) == 2)
+		rte_mbuf_refcnt_set(m, 1);
+	else
+		rte_pktmbuf_free(m);
 	return ERROR_SUCCESS;
 }
 
@@ -571,18 +577,26 @@ pick_dest6(const struct dpxe_wds_worker *ww, const struct dpxe_frame *f,
 }
 
 /*
- * The provider's own mbuf, with a reference of ours, if pPacket is a buffer
- * of this request's turn that is not in flight; NULL means copy. Taking the
- * reference by compare-and-swap from 1 means no other send (or TX) holds it,
- * so nobody else reads the headroom and mbuf fields we are about to write.
- * ERROR_INVALID_PARAMETER in *rc: a send longer than the buffer.
+ * The provider's own mbuf, with a reference of ours, when the worker sends
+ * a buffer of this request's turn that is not in flight; NULL means copy.
+ * ERROR_INVALID_PARAMETER in *rc: a send longer than the buffer (from any
+ * thread).
+ *
+ * Only the worker sends without a copy; a provider thread's send copies.
+ * So every change of such an mbuf's reference count happens on the worker
+ * (this send, TX, the sweep, PxePacketFree there), except a provider
+ * thread's PxePacketFree, which can only come after it won the owner swap:
+ * concurrent with this send only if the provider frees a buffer while it
+ * sends it, the use after free wdspxe.h rules out. So a plain read and
+ * store take the reference (no other send, and no TX, holds it when it is
+ * 1): no locked instruction, which here had to wait for the whole reply
+ * just written to drain from the store buffer.
  */
 static struct rte_mbuf *
 own_buffer(struct dpxe_wds_worker *ww, uint32_t h, LPCVOID pPacket, ULONG len, DWORD *rc)
 {
 	struct wds_pkt_tag *t = tag_of(ww, pPacket);
 	struct rte_mbuf *m;
-	uint16_t one = 1;
 
 	if (t == NULL || __atomic_load_n(&t->owner, __ATOMIC_ACQUIRE) != ((uint64_t)h << 1 | 1))
 		return NULL;
@@ -591,9 +605,9 @@ own_buffer(struct dpxe_wds_worker *ww, uint32_t h, LPCVOID pPacket, ULONG len, D
 		return NULL;
 	}
 	m = t->m;
-	if (!__atomic_compare_exchange_n(&m->refcnt, &one, 2, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_RELAXED))
-		return NULL; /* in flight: copy */
+	if (wds_self != ww || rte_mbuf_refcnt_read(m) != 1)
+		return NULL; /* a provider thread's send, or in flight: copy */
+	rte_mbuf_refcnt_set(m, 2);
 	return m;
 }
 

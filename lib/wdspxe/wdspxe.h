@@ -646,17 +646,19 @@ DWORD PXEAPI PxeDhcpv6CreateRelayRepl(PPXE_DHCPV6_NESTED_RELAY_MESSAGE pRelayMes
  */
 
 /*
- * PxeSendReply without a copy. When pPacket is a PxePacketAllocate buffer
- * of the same request turn and no earlier send of it is still in flight,
- * dpxe prepends the headers in the buffer's headroom and queues the buffer
- * itself for transmission, holding a reference of its own: PxePacketFree
- * (or the reclaim at the end of the turn) and the transmission may then
- * come in either order. Any other buffer (stack, heap, pPacket, another
- * request's, or one already in flight) is copied, as WDS does. The rule
- * this adds: after PxeSendReply, do not write the buffer again (a frame not
- * yet on the wire would change); to send something else, allocate another
- * buffer. Both Microsoft samples, and every provider in dpxe, free right
- * after sending.
+ * PxeSendReply without a copy. When RECV_REQUEST (on dpxe's worker) sends
+ * a PxePacketAllocate buffer of the same request turn and no earlier send
+ * of it is still in flight, dpxe prepends the headers in the buffer's
+ * headroom and queues the buffer itself for transmission, holding a
+ * reference of its own: PxePacketFree (or the reclaim at the end of the
+ * turn) and the transmission may then come in either order. Any other
+ * buffer (stack, heap, pPacket, another request's, one already in flight)
+ * and any send from a provider's own thread is copied, as WDS does. The
+ * rules this adds: after PxeSendReply, do not write the buffer again (a
+ * frame not yet on the wire would change; to send something else, allocate
+ * another buffer), and do not free a buffer on one thread while sending it
+ * on another. Both Microsoft samples, and every provider in dpxe, free
+ * right after sending, on the same thread.
  *
  * DPXE_PROV_ATTR_NO_ZERO_FILL (PxeProviderSetAttribute, a BOOL): TRUE
  * promises that the provider writes every byte it sends, so

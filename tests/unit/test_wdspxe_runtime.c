@@ -628,90 +628,111 @@ test_request_dhcp_msg(void **state)
 
 /* ---- sending the provider's own buffer ---- */
 
+/* A frame sent without a copy has its headers in the provider buffer's
+ * headroom; a copy starts at the headroom's end, like any fresh mbuf. */
+#define ZERO_COPY_OFF (RTE_PKTMBUF_HEADROOM - 42) /* Ethernet + IPv4 + UDP */
+
 static void
 test_send_zero_copy(void **state)
 {
-	PXE_ADDRESS to = { .uFlags = PXE_ADDR_USE_ADDR | PXE_ADDR_USE_PORT, .uAddrLen = 4,
-			   .uPort = 4011, .bAddress = { 10, 0, 0, 99 } };
-	struct dpxe_frame f;
-	uint8_t *a, *b, *small;
+	char err[1024];
+	struct dpxe_frame f, g;
 
 	(void)state;
-	hold_kind(PXE);
-	a = PxePacketAllocate(held_prov, held_req, 300);
-	b = PxePacketAllocate(held_prov, held_req, 300);
-	small = PxePacketAllocate(held_prov, held_req, 100);
-	assert_non_null(a);
-	assert_non_null(b);
-	assert_non_null(small);
-	memset(a, 0x11, 300);
-	memset(b, 0x22, 300);
-
-	/* a: sent without a copy (the frame's payload is a itself), the
-	 * mbuf held twice until the provider frees it */
-	assert_int_equal(PxeSendReply(held_req, a, 300, &to), ERROR_SUCCESS);
-	dpxe_wds_poll(ww, rte_rdtsc()); /* this thread is no worker: via the ring */
+	/* the SampleProvider's pattern on the worker: sent as is, then the
+	 * provider's free leaves TX the only holder */
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("A", TESTPROV_SO, true, "      mode: nbp\n"), NULL), 1);
+	request(PXE);
 	assert_int_equal(n_sent, 1);
+	assert_int_equal(sent[0]->data_off, ZERO_COPY_OFF);
+	assert_int_equal(rte_mbuf_refcnt_read(sent[0]), 1);
+	/* the headers did not reach the ownership tag, the frame is whole */
 	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[0], uint8_t *),
 					  rte_pktmbuf_data_len(sent[0]), 0, &f), DPXE_DROP_OK);
-	assert_ptr_equal(dpxe_frame_payload(&f), a);
-	assert_int_equal(f.ip_dst, 0x6300000au);
-	assert_int_equal(f.dst_port, 4011);
-	assert_int_equal(rte_mbuf_refcnt_read(sent[0]), 2);
-	/* the headers did not reach the ownership tag: the free works */
-	assert_int_equal(PxePacketFree(held_prov, held_req, a), ERROR_SUCCESS);
-	assert_int_equal(rte_mbuf_refcnt_read(sent[0]), 1);
-	assert_int_equal(dpxe_frame_payload(&f)[299], 0x11); /* still ours to read */
-
-	/* b twice while the first send is in flight: the second is a copy */
-	assert_int_equal(PxeSendReply(held_req, b, 300, NULL), ERROR_SUCCESS);
-	assert_int_equal(PxeSendReply(held_req, b, 300, NULL), ERROR_SUCCESS);
-	dpxe_wds_poll(ww, rte_rdtsc());
-	assert_int_equal(n_sent, 3);
-	dpxe_frame_parse(rte_pktmbuf_mtod(sent[1], uint8_t *), rte_pktmbuf_data_len(sent[1]), 0, &f);
-	assert_ptr_equal(dpxe_frame_payload(&f), b);
-	dpxe_frame_parse(rte_pktmbuf_mtod(sent[2], uint8_t *), rte_pktmbuf_data_len(sent[2]), 0, &f);
-	assert_ptr_not_equal(dpxe_frame_payload(&f), b);
-	assert_int_equal(dpxe_frame_payload(&f)[0], 0x22);
-	assert_int_equal(rte_mbuf_refcnt_read(sent[2]), 1);
-	/* TX lets go first this time, then the provider frees */
+	assert_int_equal(dpxe_frame_payload(&f)[0], DPXE_BOOTP_REPLY);
 	sent_clear();
-	assert_int_equal(PxePacketFree(held_prov, held_req, b), ERROR_SUCCESS);
 
-	/* longer than allocated: refused, not a look past its end */
-	assert_int_equal(PxeSendReply(held_req, small, 200, NULL), ERROR_INVALID_PARAMETER);
-	assert_int_equal(ctr.send_fail, 1);
-	/* a buffer that is not ours (the request itself) is copied */
-	assert_int_equal(PxeSendReply(held_req, held_pkt, 240, NULL), ERROR_SUCCESS);
-	dpxe_wds_poll(ww, rte_rdtsc());
-	assert_int_equal(n_sent, 1);
-	/* small is still held: reclaimed at the end of the turn */
-	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_CUSTOM), ERROR_SUCCESS);
-	dpxe_wds_poll(ww, rte_rdtsc());
-	assert_int_equal(ctr.leaks_reclaimed, 1);
-	assert_int_equal(ctr.replies, 4);
+	/* the same buffer twice: the second send finds the first in flight
+	 * (TX has not run) and copies; both frames carry the same bytes */
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("B", TESTPROV_SO, true, "      mode: twice\n"), NULL), 1);
+	events[0] = '\0';
+	request(PXE);
+	assert_string_equal(events, "B:recv;B:sent;B:sent2;");
+	assert_int_equal(n_sent, 2);
+	assert_int_equal(sent[0]->data_off, ZERO_COPY_OFF);
+	assert_int_equal(sent[1]->data_off, RTE_PKTMBUF_HEADROOM);
+	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[0], uint8_t *),
+					  rte_pktmbuf_data_len(sent[0]), 0, &f), DPXE_DROP_OK);
+	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[1], uint8_t *),
+					  rte_pktmbuf_data_len(sent[1]), 0, &g), DPXE_DROP_OK);
+	assert_int_equal(f.payload_len, g.payload_len);
+	assert_memory_equal(dpxe_frame_payload(&f), dpxe_frame_payload(&g), f.payload_len);
+	assert_int_equal(ctr.replies, 3);
 	sent_clear();
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 }
 
-/* A sent buffer is freed by whichever of TX and the reclaim comes last. */
+/* From a provider's own thread (here the test's), a send is a copy. */
 static void
-test_send_then_reclaim(void **state)
+test_send_from_thread_copies(void **state)
 {
-	uint8_t *a;
+	PXE_ADDRESS to = { .uFlags = PXE_ADDR_USE_ADDR | PXE_ADDR_USE_PORT, .uAddrLen = 4,
+			   .uPort = 4011, .bAddress = { 10, 0, 0, 99 } };
+	struct dpxe_frame f;
+	uint8_t *a, *small;
 
 	(void)state;
 	hold_kind(PXE);
 	a = PxePacketAllocate(held_prov, held_req, 300);
+	small = PxePacketAllocate(held_prov, held_req, 100);
 	assert_non_null(a);
-	assert_int_equal(PxeSendReply(held_req, a, 300, NULL), ERROR_SUCCESS);
-	/* never freed by the provider: the turn ends with the send queued */
-	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_NBP), ERROR_SUCCESS);
-	dpxe_wds_poll(ww, rte_rdtsc()); /* TX (captured) first, then the completion */
+	assert_non_null(small);
+	memset(a, 0x11, 300);
+	assert_int_equal(PxeSendReply(held_req, a, 300, &to), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc()); /* through the ring */
 	assert_int_equal(n_sent, 1);
+	assert_int_equal(sent[0]->data_off, RTE_PKTMBUF_HEADROOM);
+	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[0], uint8_t *),
+					  rte_pktmbuf_data_len(sent[0]), 0, &f), DPXE_DROP_OK);
+	assert_ptr_not_equal(dpxe_frame_payload(&f), a);
+	assert_int_equal(dpxe_frame_payload(&f)[299], 0x11);
+	assert_int_equal(f.ip_dst, 0x6300000au);
+	assert_int_equal(f.dst_port, 4011);
+	assert_int_equal(PxePacketFree(held_prov, held_req, a), ERROR_SUCCESS);
+	/* longer than allocated: refused, not a look past its end */
+	assert_int_equal(PxeSendReply(held_req, small, 200, NULL), ERROR_INVALID_PARAMETER);
+	assert_int_equal(ctr.send_fail, 1);
+	/* a buffer that is not ours (the request itself) is copied too */
+	assert_int_equal(PxeSendReply(held_req, held_pkt, 240, NULL), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+	assert_int_equal(n_sent, 2);
+	/* small is still held: reclaimed at the end of the turn */
+	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_CUSTOM), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+	assert_int_equal(ctr.leaks_reclaimed, 1);
+	assert_int_equal(ctr.replies, 2);
+	sent_clear();
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+}
+
+/* A sent buffer the provider never frees: the reclaim at the end of the
+ * turn drops its reference, TX keeps the frame. */
+static void
+test_send_then_reclaim(void **state)
+{
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("L", TESTPROV_SO, true, "      mode: send_leak\n"),
+				    NULL), 1);
+	request(PXE);
+	assert_int_equal(n_sent, 1);
+	assert_int_equal(sent[0]->data_off, ZERO_COPY_OFF);
 	assert_int_equal(ctr.leaks_reclaimed, 1);
 	assert_int_equal(rte_mbuf_refcnt_read(sent[0]), 1);
-	assert_int_equal(PxePacketFree(held_prov, held_req, a), ERROR_INVALID_PARAMETER);
 	sent_clear();
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 }
@@ -1328,6 +1349,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_chain_filters_follow_dpxe_parse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_dhcp_msg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_zero_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_from_thread_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_then_reclaim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zero_fill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_summed, setup, teardown),

@@ -3,7 +3,9 @@
  * A well-behaved test provider, built as a shared object against wdspxe.h
  * alone. Its behaviour comes from its settings (one .so, several entries in
  * a config, each with its own context):
- *   mode:   nbp (reply with DHCP rules, NBP) | reject | ignore | error
+ *   mode:   nbp (reply with DHCP rules, NBP) | twice (nbp, the same buffer
+ *           sent twice: "sent2") | send_leak (nbp without PxePacketFree)
+ *           | reject | ignore | error
  *           (returns an error code) | async (a thread replies, then
  *           PxeAsyncRecvDone(action)) | hold (pending; the test gets the
  *           handle through wds_test_hold) | fail_init | no_shutdown
@@ -145,8 +147,12 @@ recv_request(HANDLE hReq, PVOID pPacket, ULONG uLen, PXE_ADDRESS *pLocal, PXE_AD
 		    PxeSendReply(hReq, reply, len, &a) == ERROR_SUCCESS) {
 			*pAction = PXE_BA_NBP;
 			wds_test_event(c->name, "sent");
+			if (strcmp(c->mode, "twice") == 0 &&
+			    PxeSendReply(hReq, reply, len, &a) == ERROR_SUCCESS)
+				wds_test_event(c->name, "sent2");
 		}
-		PxePacketFree(c->prov, hReq, reply);
+		if (strcmp(c->mode, "send_leak") != 0)
+			PxePacketFree(c->prov, hReq, reply);
 	}
 	return ERROR_SUCCESS;
 }
