@@ -305,7 +305,8 @@ try:
             xs = [s["offered_pps"] for s in sw]
             ys = [s["reply_pps"] for s in sw]
             pts += [v for v in xs + ys if v > 0]
-            a.plot(xs, ys, style[k], label=f"{n[0]}, {n[1]} ({n[2]})")
+            lab = f"{n[0]} ({n[2]})" if n[1] == "-" else f"{n[0]}, {n[1]} ({n[2]})"
+            a.plot(xs, ys, style[k], label=lab)
         if pts:  # replies = requests: the line every server follows until it saturates
             a.plot([min(pts), max(pts)], [min(pts), max(pts)], color="grey", lw=0.6,
                    alpha=0.6, label="replies = offered")

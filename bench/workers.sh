@@ -84,7 +84,7 @@ run() {
 	local mode=$1 nw=$2 i=$3 tag="$1-$2w-$3" vdev lcores wl spread
 	if [ "$nw" = 1 ]; then
 		vdev="net_pcap0,rx_pcap=$TMP/all.pcap,infinite_rx=1"
-		lcores=1; wl=1; spread=none   # the worker on the main lcore, CPU 1
+		lcores=1; wl=1; spread=software   # worker on the main lcore, CPU 1; 1 queue: no spreading
 	else
 		vdev="net_pcap0,rx_pcap=$TMP/q0.pcap,rx_pcap=$TMP/q1.pcap,infinite_rx=1"
 		lcores=0,1; wl="0, 1"; spread=software
