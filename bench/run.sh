@@ -146,7 +146,10 @@ memif_server_start() { # KIND RUN-ID
 		cfg=$ROOT/bench/memif.yaml
 		[ "$kind" = dpxe-dhcp ] && cfg=$ROOT/bench/memif-dhcp.yaml
 		sed "s|@SOCK@|$SOCK|" "$cfg" >"$TMP/memif-$id.yaml"
-		timeout -k 5 120 "$DPXE" "${EAL[@]}" -l 1 --file-prefix "$TAG-s$id" -- \
+		# taskset: dpxe's control thread (dpxe-ctl, a 1 ms tick) stays
+		# on CPU 1 too; EAL would put it on the CPUs not given to lcores,
+		# i.e. the generator's, which it would preempt 1000 times a second
+		timeout -k 5 120 taskset -c 1 "$DPXE" "${EAL[@]}" -l 1 --file-prefix "$TAG-s$id" -- \
 			-c "$TMP/memif-$id.yaml" --duration 90000 \
 			--stats-json "$TMP/memif-$id-stats.json" >"$TMP/memif-$id-server.log" 2>&1 &
 		SRV_PID=$!
@@ -199,7 +202,7 @@ memif_one() { # KIND ROUND
 	# sweep, then 2 s at half the best rate; the server is stopped while
 	# the load generator lingers (dpxe must write its stats before the
 	# memif peer goes away)
-	timeout -k 5 90 "$LG" "${EAL[@]}" -l 0 --file-prefix "$TAG-l$id" "${LG_MEMIF[@]}" -- \
+	timeout -k 5 90 taskset -c 0 "$LG" "${EAL[@]}" -l 0 --file-prefix "$TAG-l$id" "${LG_MEMIF[@]}" -- \
 		"${args[@]}" --step-ms 1000 --gap-ms 100 --stop-loss 5 \
 		--half-ms 2000 --linger-ms 5000 --clients $MEMIF_CLIENTS --quiet \
 		--json "$TMP/memif-$id-sweep.json" >"$TMP/memif-$id-sweep.log" 2>&1 &
@@ -264,7 +267,9 @@ veth_server_start() { # KIND ID
 		cfg=$ROOT/bench/veth.yaml
 		[ "$kind" = dpxe-dhcp ] && cfg=$ROOT/bench/veth-dhcp.yaml
 		sed "s|@IFACE@|$IF_S|" "$cfg" >"$TMP/veth-$id.yaml"
-		ip netns exec "$NS_S" timeout -k 5 200 "$DPXE" "${EAL[@]}" -l 1 --file-prefix "$TAG-v$id" -- \
+		# all of dpxe on CPU 1, as dnsmasq and Kea (control thread too)
+		ip netns exec "$NS_S" timeout -k 5 200 taskset -c 1 "$DPXE" "${EAL[@]}" -l 1 \
+			--file-prefix "$TAG-v$id" -- \
 			-c "$TMP/veth-$id.yaml" --duration 180000 \
 			--stats-json "$TMP/veth-$id-stats.json" >"$TMP/veth-$id-server.log" 2>&1 &
 		;;
@@ -329,7 +334,7 @@ veth_one() { # KIND ROUND
 	# PXE firmware does (unicast would make dnsmasq inject an ARP entry
 	# per client, which fails once the kernel's neighbour table is full:
 	# gc_thresh3 = 1024); 2 s at half the best rate after the sweep
-	ns_c timeout -k 5 90 "$LG" "${EAL[@]}" -l 0 --file-prefix "$TAG-a$id" \
+	ns_c timeout -k 5 90 taskset -c 0 "$LG" "${EAL[@]}" -l 0 --file-prefix "$TAG-a$id" \
 		--vdev="net_af_packet0,iface=$IF_C,framecnt=4096" -- --mode "$mode" \
 		--rate $VETH_RATES --step-ms 1000 --gap-ms 200 --stop-loss 1 \
 		--half-ms 2000 --clients $VETH_CLIENTS --quiet --src-ip 10.77.0.3 \

@@ -91,7 +91,9 @@ run() {
 	fi
 	sed -e "s/@QUEUES@/$nw/" -e "s/@WORKERS@/$wl/" -e "s/@SPREADING@/$spread/" \
 		"$ROOT/bench/workers-$mode.yaml" >"$TMP/$tag.yaml"
-	timeout $((SECS + 30)) "$DPXE" "${EAL[@]}" -l $lcores \
+	# taskset: dpxe's control thread shares the workers' CPUs in both
+	# cases (EAL would give the 1-worker run a CPU of its own for it)
+	timeout $((SECS + 30)) taskset -c "$lcores" "$DPXE" "${EAL[@]}" -l $lcores \
 		--file-prefix "$PREFIX-$tag" --vdev="$vdev" -- \
 		-c "$TMP/$tag.yaml" --duration $((SECS * 1000)) \
 		--stats-json "$TMP/$tag.json" >"$TMP/$tag.log" 2>&1 ||

@@ -720,12 +720,13 @@ json_counters(FILE *f, double target, double secs, const struct counters *c)
 		", \"replies\": %" PRIu64 ", \"tx_short\": %" PRIu64
 		", \"naks\": %" PRIu64 ", \"offered_pps\": %.1f, "
 		"\"reply_pps\": %.1f, \"loss_pct\": %.4f, \"p50_us\": %.2f, "
-		"\"p99_us\": %.2f, \"p999_us\": %.2f, \"mean_us\": %.2f, "
-		"\"max_us\": %.2f",
+		"\"p90_us\": %.2f, \"p99_us\": %.2f, \"p999_us\": %.2f, "
+		"\"mean_us\": %.2f, \"max_us\": %.2f",
 		target, secs, c->sent, c->matched, c->tx_short, c->naks,
 		secs > 0 ? (double)c->sent / secs : 0,
 		secs > 0 ? (double)c->matched / secs : 0, loss_pct(c),
-		us(hist_quantile(&c->h, 0.5)), us(hist_quantile(&c->h, 0.99)),
+		us(hist_quantile(&c->h, 0.5)), us(hist_quantile(&c->h, 0.9)),
+		us(hist_quantile(&c->h, 0.99)),
 		us(hist_quantile(&c->h, 0.999)),
 		c->h.count ? us(c->h.sum_ns / c->h.count) : 0, us(c->h.max_ns));
 }
