@@ -156,6 +156,9 @@ setup_providers(struct dpxe_dataplane *dp, char *err, size_t err_len)
 			.tx = dpxe_handle_reply_out,
 			.tx_ctx = w,
 			.counters = &w->stats->provider,
+			/* provider replies count by DHCP type like the
+			 * built-in path's (DHCPv6 ones have none) */
+			.replies_by_type = w->stats->replies,
 			.timeout_ms = dp->cfg->dataplane.provider_timeout_ms,
 		};
 

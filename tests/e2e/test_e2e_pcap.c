@@ -2707,6 +2707,20 @@ test_provider_chain_same_bytes(void **state)
 				      &rejected), 0);
 	assert_int_equal(replies, tx - arp);
 	assert_true(rejected > 0); /* non-PXE clients: nobody answered */
+	/* and they are counted by DHCP type as the built-in run counts them */
+	for (const char *const *t = (const char *const[]){ "OFFER", "ACK",
+		NULL }; *t; t++) {
+		long long got = stat_of(w.stats, "total.replies.%s", *t),
+			  want = stat_of(main_run.stats, "total.replies.%s", *t);
+
+		if (got != want)
+			w.failed_any = true;
+		assert_int_equal(got, want);
+		assert_true(got > 0);
+	}
+	assert_int_equal(stat_of(w.stats, "total.replies.OFFER") +
+				 stat_of(w.stats, "total.replies.ACK"),
+			 replies);
 	world_free(&w);
 }
 
