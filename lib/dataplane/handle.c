@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * One received frame, start to finish: classify, answer ARP in place, answer
- * a PXE request in a fresh mbuf from the worker's own pool, or count a drop
- * under its reason. Runs on a worker lcore for every packet.
+ * a PXE request in a fresh mbuf from the worker's own pool (or hand it, and
+ * a DHCPv6 one, to the providers), or count a drop under its reason. Runs
+ * on a worker lcore for every packet.
  */
+#include <string.h>
+
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -12,6 +15,7 @@
 #include "byteorder.h"
 #include "dhcp_server.h"
 #include "dp_internal.h"
+#include "ipv6.h"
 #include "net.h"
 
 static inline void
@@ -350,6 +354,70 @@ handle_dhcp(struct dpxe_worker *w, const struct dpxe_port *port,
 		   psum);
 }
 
+/*
+ * A DHCPv6 request is ours when it is sent to All_DHCP_Relay_Agents_and_
+ * Servers (ff02::1:2, what clients send to) or All_DHCP_Servers
+ * (ff05::1:3, what a relay may forward to), or unicast to the port's one
+ * IPv6 address. dpxe has no IPv6 address configuration: that address is
+ * the link-local one of the port's MAC (fe80::EUI-64, RFC 4291 appendix
+ * A), the source the provider runtime gives replies to multicast requests
+ * too. A unicast to any other address (a global one: a relay configured
+ * with our address) is for another host.
+ */
+static bool
+ipv6_dst_is_ours(const struct dpxe_port *port, const struct dpxe_udp6 *u)
+{
+	uint8_t ll[DPXE_IPV6_ADDR_LEN];
+
+	if (dpxe_ipv6_is_multicast(u->dst))
+		return memcmp(u->dst, dpxe_ipv6_all_dhcp_agents,
+			      DPXE_IPV6_ADDR_LEN) == 0 ||
+		       memcmp(u->dst, dpxe_ipv6_all_dhcp_servers,
+			      DPXE_IPV6_ADDR_LEN) == 0;
+	dpxe_ipv6_link_local(port->mac.addr_bytes, ll);
+	return memcmp(u->dst, ll, DPXE_IPV6_ADDR_LEN) == 0;
+}
+
+/*
+ * An IPv6 frame (dpxe_frame_parse stopped at its ethertype, having read
+ * the Ethernet header and tags): DHCPv6 goes to the providers that take
+ * IPv6, through dpxe_wds_dispatch6; anything else is a counted drop. Off
+ * the IPv4 fast path: only a frame that already failed to parse gets here.
+ *
+ * It is answered by the worker that received it. The software spreading
+ * (worker.c) hashes the chaddr of IPv4 DHCP only; it keeps every other
+ * frame, IPv6 included, where it came in. A provider request needs no
+ * owner (no lease in a shard), and DHCPv6 has no chaddr to hash anyway:
+ * the client's DUID need not hold a MAC, and a relayed request's source
+ * MAC is the relay's.
+ */
+static __rte_noinline __rte_cold void
+handle_ipv6(struct dpxe_worker *w, const struct dpxe_port *port,
+	    struct rte_mbuf *m, const struct dpxe_frame *f)
+{
+	struct dpxe_udp6 u;
+	enum dpxe_drop_reason r;
+
+	r = dpxe_udp6_parse(f, parse_flags(port, m), &u);
+	if (r != DPXE_DROP_OK) {
+		drop(w, m, r);
+		return;
+	}
+	if (u.dst_port != DPXE_DHCPV6_SERVER_PORT) {
+		drop(w, m, DPXE_DROP_UDP_PORT_UNSUPPORTED);
+		return;
+	}
+	if (!on_our_vlan(port, f) || !ipv6_dst_is_ours(port, &u)) {
+		drop(w, m, DPXE_DROP_NOT_FOR_US);
+		return;
+	}
+	if (w->wds == NULL || !dpxe_wds_ipv6_active()) {
+		drop(w, m, DPXE_DROP_DHCPV6_NO_PROVIDER);
+		return;
+	}
+	dpxe_wds_dispatch6(w->wds, m, f, &u);
+}
+
 void
 dpxe_handle_frame(struct dpxe_worker *w, const struct dpxe_port *port,
 		  struct rte_mbuf *m)
@@ -368,7 +436,11 @@ dpxe_handle_frame(struct dpxe_worker *w, const struct dpxe_port *port,
 			     rte_pktmbuf_data_len(m), parse_flags(port, m),
 			     &f);
 	if (r != DPXE_DROP_OK) {
-		drop(w, m, r);
+		if (r == DPXE_DROP_ETHERTYPE_UNSUPPORTED &&
+		    f.ethertype == DPXE_ETHERTYPE_IPV6)
+			handle_ipv6(w, port, m, &f);
+		else
+			drop(w, m, r);
 		return;
 	}
 	if (f.kind == DPXE_FRAME_ARP)

@@ -28,7 +28,8 @@
 
 /*
  * Which worker owns the client in this frame, or -1 to keep it here (not a DHCP request we can read a chaddr from: ARP, junk, ...). A
- * cheap peek, not a parse: handle.c does the real checks.
+ * cheap peek, not a parse: handle.c does the real checks. IPv4 only:
+ * DHCPv6 has no chaddr and is answered where it came in (handle_ipv6).
  */
 static int
 spread_owner(const struct dpxe_port *port, const struct rte_mbuf *m)

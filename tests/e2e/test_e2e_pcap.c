@@ -1825,7 +1825,10 @@ static const struct {
 	{ M_ETH_ONLY_IPV4, "Ethernet header only, type IPv4", "ip_truncated" },
 	{ M_VLAN_TRUNC, "VLAN tag cut short", "vlan_truncated" },
 	{ M_VLAN_3, "three VLAN tags", "vlan_too_deep" },
-	{ M_IPV6, "IPv6 ethertype", "ethertype_unsupported" },
+	/* an IPv4 datagram under the IPv6 ethertype, read as IPv6 (DHCPv6
+	 * goes to providers): its "payload length", the IPv4 ID 0x1234,
+	 * runs past the frame */
+	{ M_IPV6, "IPv6 ethertype", "ip_bad_total_length" },
 	{ M_LLDP, "LLDP ethertype", "ethertype_unsupported" },
 	{ M_IP_TRUNC, "IPv4 header cut to 12 bytes", "ip_truncated" },
 	{ M_IP_VERSION, "IP version 6 in an IPv4 frame", "ip_bad_version" },
