@@ -678,6 +678,20 @@ test_restart(void **state)
 
 #define LOAD_CLIENTS 64
 
+/* Copy a file to stderr: the evidence of a failure about to be reported. */
+static void
+dump_file(const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		fputs(line, stderr);
+	fclose(f);
+}
+
 static void
 test_reload(void **state)
 {
@@ -755,6 +769,8 @@ test_reload(void **state)
 		      "(net_pcap's infinite_rx draws on it too), %lld in a "
 		      "ring at stop\n", rx, ack, lost, nombuf, stop);
 	assert_true(rx > 10000);
+	if (drops_total(j) != 0)
+		dump_file(stats); /* which reason, for the failure below */
 	/* every request answered, across seven reloads: none refused
 	 * (a lease lost in a move would be NAKed or met with silence, a
 	 * counted drop), the only losses the overload ones above */
