@@ -229,7 +229,7 @@ fi
 
 # ------------------------------------------------------------ veth
 # steps of 1 s (requests/s: DISCOVERs, or DORAs for the full servers)
-VETH_RATES=1000,2000,5000,10000,20000,50000,100000,200000,400000,0
+VETH_RATES=1000,2000,5000,10000,15000,20000,30000,50000,75000,100000,150000,200000,300000,0
 VETH_CLIENTS=16384
 # perfdhcp, once per server in round 1, at one rate well under every
 # server's max: an independent client confirming the answers (it is not the
@@ -334,7 +334,7 @@ veth_one() { # KIND ROUND
 	# PXE firmware does (unicast would make dnsmasq inject an ARP entry
 	# per client, which fails once the kernel's neighbour table is full:
 	# gc_thresh3 = 1024); 2 s at half the best rate after the sweep
-	ns_c timeout -k 5 90 taskset -c 0 "$LG" "${EAL[@]}" -l 0 --file-prefix "$TAG-a$id" \
+	ns_c timeout -k 5 60 taskset -c 0 "$LG" "${EAL[@]}" -l 0 --file-prefix "$TAG-a$id" \
 		--vdev="net_af_packet0,iface=$IF_C,framecnt=4096" -- --mode "$mode" \
 		--rate $VETH_RATES --step-ms 1000 --gap-ms 200 --stop-loss 1 \
 		--half-ms 2000 --clients $VETH_CLIENTS --quiet --src-ip 10.77.0.3 \
