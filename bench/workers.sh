@@ -58,6 +58,9 @@ fi
 [ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" "$ROOT" -Dbuildtype=release >/dev/null
 timeout 300 ninja -C "$BUILD" app/dpxe >/dev/null
 DPXE=$BUILD/app/dpxe
+# the tree the binary was built from (the results name its commit)
+SRC=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["directories"]["source"])' \
+	"$BUILD/meson-info/meson-info.json" 2>/dev/null || echo "$ROOT")
 
 TMP=$(mktemp -d /tmp/dpxe-workers.XXXXXX)
 PREFIX=dpxew$$
@@ -116,7 +119,7 @@ done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 mkdir -p "$OUT"
-export TMP RUNS SECS PKTS OUT MODES LOAD_BEFORE LOAD_AFTER ROOT
+export TMP RUNS SECS PKTS OUT MODES LOAD_BEFORE LOAD_AFTER ROOT SRC
 exec /usr/bin/python3 - <<'EOF'
 import json, os, statistics, subprocess, time
 
@@ -163,7 +166,7 @@ for mode in modes:
                                    for k in (0, 1)],
         "ratio_same_run": med(r["ratio"] for r in mr),
     }
-git = subprocess.run(["git", "-C", os.environ["ROOT"], "describe", "--always", "--dirty"],
+git = subprocess.run(["git", "-C", os.environ["SRC"], "describe", "--always", "--dirty"],
                      capture_output=True, text=True).stdout.strip()
 result = {"benchmark": "bench/workers.sh", "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
           "git": git, "seconds": secs, "clients_per_queue": int(os.environ["PKTS"]),
