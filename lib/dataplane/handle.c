@@ -237,6 +237,42 @@ journal_event(struct dpxe_worker *w, const struct dpxe_lease_record *rec)
  * client (spreading by chaddr) and so its lease in w->shard; it answers as
  * the port the request came in on (address, MAC, server id, subnet).
  */
+/*
+ * The first half of every built-in answer: parse the request into w->msg,
+ * take the reply mbuf and write the header spec. @return the mbuf, with
+ * *hdr_len and *room (payload room after the headers); NULL when the request
+ * was dropped (counted, m freed).
+ */
+static __rte_always_inline struct rte_mbuf *
+reply_begin(struct dpxe_worker *w, const struct dpxe_port *port,
+	    struct rte_mbuf *m, const struct dpxe_frame *f,
+	    struct dpxe_udp4_spec *spec, size_t *hdr_len, size_t *room)
+{
+	enum dpxe_drop_reason r;
+	struct rte_mbuf *out;
+
+	r = dpxe_dhcp_parse(dpxe_frame_payload(f), f->payload_len, &w->msg);
+	if (r != DPXE_DROP_OK) {
+		drop(w, m, r);
+		return NULL;
+	}
+	out = rte_pktmbuf_alloc(w->pool);
+	if (unlikely(out == NULL)) {
+		w->stats->mbuf_alloc_fail++;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	fill_spec(spec, port, f, f->dst_port);
+	*hdr_len = dpxe_udp4_header_len(spec);
+	*room = rte_pktmbuf_tailroom(out);
+	if (unlikely(*room <= *hdr_len)) {
+		rte_pktmbuf_free(out);
+		drop(w, m, DPXE_DROP_REPLY_TOO_BIG);
+		return NULL;
+	}
+	return out;
+}
+
 static void
 handle_dhcp_server(struct dpxe_worker *w, const struct dpxe_port *port,
 		   struct rte_mbuf *m, const struct dpxe_frame *f)
@@ -247,25 +283,9 @@ handle_dhcp_server(struct dpxe_worker *w, const struct dpxe_port *port,
 	struct rte_mbuf *out;
 	size_t hdr_len, room;
 
-	r = dpxe_dhcp_parse(dpxe_frame_payload(f), f->payload_len, &w->msg);
-	if (r != DPXE_DROP_OK) {
-		drop(w, m, r);
+	out = reply_begin(w, port, m, f, &spec, &hdr_len, &room);
+	if (out == NULL)
 		return;
-	}
-	out = rte_pktmbuf_alloc(w->pool);
-	if (unlikely(out == NULL)) {
-		w->stats->mbuf_alloc_fail++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	fill_spec(&spec, port, f, f->dst_port);
-	hdr_len = dpxe_udp4_header_len(&spec);
-	room = rte_pktmbuf_tailroom(out);
-	if (unlikely(room <= hdr_len)) {
-		rte_pktmbuf_free(out);
-		drop(w, m, DPXE_DROP_REPLY_TOO_BIG);
-		return;
-	}
 	r = dpxe_dhcp_server_reply(w->cfg, w->shard, &port->srv, &w->msg,
 				   f->dst_port, w->now_s, w->dp->wall_offset,
 				   rte_pktmbuf_mtod(out, uint8_t *) + hdr_len,
@@ -319,27 +339,10 @@ handle_dhcp(struct dpxe_worker *w, const struct dpxe_port *port,
 		handle_dhcp_server(w, port, m, f);
 		return;
 	}
-	r = dpxe_dhcp_parse(dpxe_frame_payload(f), f->payload_len, &w->msg);
-	if (r != DPXE_DROP_OK) {
-		drop(w, m, r);
+	out = reply_begin(w, port, m, f, &spec, &hdr_len, &room);
+	if (out == NULL)
 		return;
-	}
-
-	out = rte_pktmbuf_alloc(w->pool);
-	if (unlikely(out == NULL)) {
-		w->stats->mbuf_alloc_fail++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	fill_spec(&spec, port, f, f->dst_port);
-	hdr_len = dpxe_udp4_header_len(&spec);
 	frame = rte_pktmbuf_mtod(out, uint8_t *);
-	room = rte_pktmbuf_tailroom(out);
-	if (unlikely(room <= hdr_len)) {
-		rte_pktmbuf_free(out);
-		drop(w, m, DPXE_DROP_REPLY_TOO_BIG);
-		return;
-	}
 	r = dpxe_proxy_reply_cached(&w->cache, w->cfg, &port->srv, &w->msg,
 				    f->dst_port, frame + hdr_len, room - hdr_len,
 				    &plen, &reply_type, &psum);
