@@ -471,6 +471,21 @@ reply_type(LPCVOID pkt, ULONG len)
 	return *(const uint8_t *)v;
 }
 
+/* The PXE_ADDRESS flags both families read alike: BROADCAST and USE_ADDR
+ * exclude each other, USE_PORT names a port (set into *port). */
+static inline bool
+addr_flags_ok(const PXE_ADDRESS *a, ULONG flags, uint16_t *port)
+{
+	if ((flags & PXE_ADDR_BROADCAST) && (flags & PXE_ADDR_USE_ADDR))
+		return false;
+	if (flags & PXE_ADDR_USE_PORT) {
+		if (a->uPort == 0)
+			return false;
+		*port = a->uPort;
+	}
+	return true;
+}
+
 static DWORD
 pick_dest(const struct dpxe_dhcp_msg *msg, const struct dpxe_frame *f, LPCVOID pkt,
 	  ULONG len, uint8_t type, const PXE_ADDRESS *a, struct dpxe_udp4_spec *s)
@@ -504,19 +519,14 @@ pick_dest(const struct dpxe_dhcp_msg *msg, const struct dpxe_frame *f, LPCVOID p
 		s->dst_port = d.port;
 		return ERROR_SUCCESS;
 	}
-	if ((flags & PXE_ADDR_BROADCAST) && (flags & PXE_ADDR_USE_ADDR))
+	if (!addr_flags_ok(a, flags, &s->dst_port))
 		return ERROR_INVALID_PARAMETER;
-	if (flags & PXE_ADDR_USE_PORT) {
-		if (a->uPort == 0)
-			return ERROR_INVALID_PARAMETER;
-		s->dst_port = a->uPort;
-	}
 	if (flags & PXE_ADDR_BROADCAST) {
 		memset(s->dst_mac, 0xff, 6);
 		s->ip_dst = DPXE_IPV4_BROADCAST;
 	} else if (flags & PXE_ADDR_USE_ADDR) {
 		if (a->uAddrLen == 16)
-			return ERROR_NOT_SUPPORTED; /* no IPv6 dataplane yet */
+			return ERROR_NOT_SUPPORTED; /* an IPv6 address for an IPv4 request */
 		if (a->uAddrLen != 4)
 			return ERROR_INVALID_PARAMETER;
 		/* no ARP cache: unicast goes to the MAC the request came from
@@ -555,13 +565,8 @@ pick_dest6(const struct dpxe_wds_worker *ww, const struct dpxe_frame *f,
 	s->src_port = u->dst_port;
 	if (flags & PXE_ADDR_USE_DHCP_RULES)
 		return ERROR_SUCCESS;
-	if ((flags & PXE_ADDR_BROADCAST) && (flags & PXE_ADDR_USE_ADDR))
+	if (!addr_flags_ok(a, flags, &s->dst_port))
 		return ERROR_INVALID_PARAMETER;
-	if (flags & PXE_ADDR_USE_PORT) {
-		if (a->uPort == 0)
-			return ERROR_INVALID_PARAMETER;
-		s->dst_port = a->uPort;
-	}
 	if (flags & PXE_ADDR_BROADCAST) {
 		memcpy(s->dst, all_nodes, DPXE_IPV6_ADDR_LEN);
 	} else if (flags & PXE_ADDR_USE_ADDR) {
