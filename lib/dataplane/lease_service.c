@@ -19,9 +19,14 @@
 
 #define DRAIN_BATCH 256
 /* compact once the file holds this many times the live records, and at
- * least COMPACT_FLOOR records: a small file is not worth rewriting */
+ * least COMPACT_FLOOR records: a small file is not worth rewriting; and at
+ * most once per COMPACT_MIN_MS: a compaction replays the whole file into
+ * scratch shards, and in a bind storm (every renewal is a record) the file
+ * passes the threshold every few milliseconds, which left the control
+ * thread compacting instead of draining the workers' rings */
 #define COMPACT_RATIO 4
-#define COMPACT_FLOOR 4096
+#define COMPACT_FLOOR 65536
+#define COMPACT_MIN_MS 1000
 
 struct dpxe_lease_service {
 	char *path;                  /* NULL: memory only */
@@ -30,6 +35,7 @@ struct dpxe_lease_service {
 	uint32_t flush_ms;
 	int64_t wall_offset;
 	uint64_t last_flush_tsc;
+	uint64_t last_compact_tsc;
 	uint64_t live;               /* records after the last compaction */
 	uint64_t appended;           /* records the journal accepted */
 	struct rte_ring *rings[DPXE_MAX_WORKERS];
@@ -288,8 +294,12 @@ dpxe_lease_service_poll(struct dpxe_lease_service *s,
 	}
 	if (!final && cfg != NULL &&
 	    dpxe_lease_journal_records(s->journal) >
-		    COMPACT_RATIO * s->live + COMPACT_FLOOR)
+		    COMPACT_RATIO * s->live + COMPACT_FLOOR &&
+	    now - s->last_compact_tsc >=
+		    rte_get_tsc_hz() / 1000 * COMPACT_MIN_MS) {
 		compact(s, cfg, mono_now);
+		s->last_compact_tsc = rte_rdtsc();
+	}
 	return total;
 }
 

@@ -14,12 +14,18 @@
  * Start: the journal is replayed into the shards before any worker runs,
  * then compacted (rewritten with one record per live lease) so the file
  * starts clean, and opened for appending. While running, the file is
- * compacted again when it grows past 4x the live leases (plus a floor):
+ * compacted again when it grows past 4x the live leases (plus a floor of
+ * 64 Ki records, and at most once a second):
  * the service thread cannot read the shards (workers change them without
  * locks), so it replays its own journal, the complete history of every
  * change, into scratch shards made from the running configuration and
  * writes their snapshot. It is the journal's only writer, so nothing is
  * appended between the replay and the rename.
+ *
+ * CPU: the thread must get CPU time. EAL puts control threads on the CPUs
+ * not given to lcores (-l); when every CPU runs a polling worker, a bind
+ * storm outruns the journal and the records it could not take are counted
+ * (journal_ring_full: ACKed, not journaled). Leave it a CPU.
  */
 #ifndef DPXE_LEASE_SERVICE_H
 #define DPXE_LEASE_SERVICE_H
