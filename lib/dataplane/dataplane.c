@@ -378,9 +378,12 @@ dpxe_dataplane_run(struct dpxe_dataplane *dp)
 			dp->stats[i].spread_stop_discards++;
 		}
 	}
-	/* after the workers: the journal's last records are drained and
-	 * flushed by dpxe_dataplane_destroy() */
+	/* after the workers and the control thread: drain and flush the
+	 * journal's last records now, so the stats printed next count them */
 	dpxe_control_stop(dp);
+	if (dp->leases != NULL)
+		dpxe_lease_service_poll(dp->leases, dp->gen->cfg,
+					dpxe_dp_now_s(dp, rte_rdtsc()), true);
 	return 0;
 }
 
