@@ -73,10 +73,12 @@ static void
 write_config(const char *path, unsigned int workers, const char *journal,
 	     uint32_t pool_first, uint32_t lease_time)
 {
-	char tmp[256];
+	char tmp[512];
 	FILE *f;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	/* written whole, then renamed over: a reload never reads half */
+	assert_true((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) <
+		    sizeof(tmp));
 	f = fopen(tmp, "w");
 	assert_non_null(f);
 	fprintf(f,
