@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Reply-frame writing: Ethernet/VLAN + IPv4 + UDP headers, and ARP replies. */
+/* Reply-frame writing: Ethernet/VLAN + IPv4 or IPv6 + UDP headers, and ARP
+ * replies. */
 #include <string.h>
 
 #include "byteorder.h"
 #include "checksum.h"
+#include "ipv6.h"
 #include "net.h"
 
 #define ETHER_MIN_LEN_NO_FCS 60
@@ -161,4 +163,43 @@ dpxe_arp_reply_write(uint8_t *frame, size_t cap, const struct dpxe_frame *req,
 	dpxe_store_ip(a + 24, req->arp_spa);
 	memset(a + DPXE_ARP_LEN, 0, len - (size_t)(a + DPXE_ARP_LEN - frame));
 	return len;
+}
+
+size_t
+dpxe_udp6_write(uint8_t *frame, size_t cap, const struct dpxe_udp6_spec *s,
+		size_t payload_len, uint32_t payload_sum)
+{
+	uint8_t *ip, *udp;
+	size_t hdr_len, udp_len;
+	uint16_t c;
+
+	if (s->vlan_count > DPXE_VLAN_MAX_DEPTH)
+		return 0;
+	hdr_len = dpxe_udp6_header_len(s);
+	udp_len = DPXE_UDP_HDR_LEN + payload_len;
+	if (udp_len > UINT16_MAX || hdr_len + payload_len > cap)
+		return 0;
+
+	ip = write_l2(frame, s->dst_mac, s->src_mac, s->vlan_count,
+		      s->vlan_tpid, s->vlan_tci, DPXE_ETHERTYPE_IPV6);
+	dpxe_store_be32(ip, 6u << 28); /* version 6, traffic class 0, no flow label */
+	dpxe_store_be16(ip + 4, (uint16_t)udp_len);
+	ip[6] = DPXE_IPPROTO_UDP;
+	ip[7] = s->hop_limit ? s->hop_limit : 64;
+	memcpy(ip + 8, s->src, DPXE_IPV6_ADDR_LEN);
+	memcpy(ip + 24, s->dst, DPXE_IPV6_ADDR_LEN);
+
+	udp = ip + DPXE_IPV6_HDR_LEN;
+	dpxe_store_be16(udp, s->src_port);
+	dpxe_store_be16(udp + 2, s->dst_port);
+	dpxe_store_be16(udp + 4, (uint16_t)udp_len);
+	/* mandatory over IPv6; the header's part from the field values, as
+	 * udp4_csum_of does, not by reading back what was just written */
+	if (payload_sum == DPXE_NO_SUM)
+		payload_sum = dpxe_csum_add(0, udp + DPXE_UDP_HDR_LEN, payload_len);
+	c = fold_complement(dpxe_udp6_pseudo_sum(s->src, s->dst, (uint32_t)udp_len) +
+			    s->src_port + s->dst_port + (uint32_t)udp_len +
+			    payload_sum);
+	dpxe_store_be16(udp + 6, c == 0 ? 0xffff : c);
+	return hdr_len + payload_len;
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checksum.h"
 #include "net.h"
 
 #define DPXE_ETHERTYPE_IPV6 0x86dd
@@ -73,6 +74,21 @@ dpxe_ipv6_is_multicast(const uint8_t addr[DPXE_IPV6_ADDR_LEN])
 /** The Ethernet address a multicast IPv6 address maps to (RFC 2464 s. 7). */
 void dpxe_ipv6_multicast_mac(const uint8_t addr[DPXE_IPV6_ADDR_LEN],
 			     uint8_t mac[DPXE_ETHER_ADDR_LEN]);
+
+/**
+ * The running sum of the UDP/IPv6 pseudo-header (RFC 8200 section 8.1):
+ * both addresses, the upper-layer length and next header 17. Add the
+ * datagram (or its fields) and fold with dpxe_csum_fold().
+ */
+static inline uint32_t
+dpxe_udp6_pseudo_sum(const uint8_t src[DPXE_IPV6_ADDR_LEN],
+		     const uint8_t dst[DPXE_IPV6_ADDR_LEN], uint32_t udp_len)
+{
+	uint32_t sum = dpxe_csum_add_short(0, src, DPXE_IPV6_ADDR_LEN);
+
+	sum = dpxe_csum_add_short(sum, dst, DPXE_IPV6_ADDR_LEN);
+	return sum + udp_len + DPXE_IPPROTO_UDP;
+}
 
 /** Layer 2-4 addressing of a UDP/IPv6 frame to write. */
 struct dpxe_udp6_spec {

@@ -13,22 +13,13 @@ const uint8_t dpxe_ipv6_all_dhcp_servers[DPXE_IPV6_ADDR_LEN] = {
 	0xff, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3,
 };
 
-/* The 16-bit one's complement sum of the pseudo-header (RFC 8200 s. 8.1)
- * and the UDP datagram, checksum field included: 0xffff when it is right. */
+/* The UDP/IPv6 checksum over the pseudo-header and the datagram, checksum
+ * field included: 0 when the stored one is right (as dpxe_udp4_csum). */
 static uint16_t
-udp6_sum(const uint8_t *src, const uint8_t *dst, const uint8_t *udp, uint32_t udp_len)
+udp6_csum(const uint8_t *src, const uint8_t *dst, const uint8_t *udp, uint32_t udp_len)
 {
-	uint8_t tail[8] = { 0 };
-	uint32_t sum;
-
-	dpxe_store_be32(tail, udp_len);
-	tail[7] = DPXE_IPPROTO_UDP;
-	sum = dpxe_csum_add(0, src, DPXE_IPV6_ADDR_LEN);
-	sum = dpxe_csum_add(sum, dst, DPXE_IPV6_ADDR_LEN);
-	sum = dpxe_csum_add(sum, tail, sizeof(tail));
-	sum = dpxe_csum_add(sum, udp, udp_len);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)((sum & 0xffff) + (sum >> 16));
+	return dpxe_csum_fold(dpxe_csum_add(dpxe_udp6_pseudo_sum(src, dst, udp_len),
+					   udp, udp_len));
 }
 
 enum dpxe_drop_reason
@@ -60,7 +51,7 @@ dpxe_udp6_parse(const struct dpxe_frame *f, unsigned int flags, struct dpxe_udp6
 	if (dpxe_load_be16(udp + 6) == 0)
 		return DPXE_DROP_UDP_BAD_CHECKSUM; /* mandatory over IPv6 */
 	if (!(flags & DPXE_PARSE_UDP_CSUM_VERIFIED) &&
-	    udp6_sum(ip + 8, ip + 24, udp, udp_len) != 0xffff)
+	    udp6_csum(ip + 8, ip + 24, udp, udp_len) != 0)
 		return DPXE_DROP_UDP_BAD_CHECKSUM;
 
 	memcpy(u->src, ip + 8, DPXE_IPV6_ADDR_LEN);
