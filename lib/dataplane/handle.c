@@ -160,11 +160,7 @@ static void
 fill_spec(struct dpxe_udp4_spec *s, const struct dpxe_port *port,
 	  const struct dpxe_frame *f, uint16_t src_port)
 {
-	s->vlan_count = f->vlan_count; /* replies keep the request's tags */
-	for (uint8_t i = 0; i < f->vlan_count; i++) {
-		s->vlan_tpid[i] = f->vlan_tpid[i];
-		s->vlan_tci[i] = f->vlan_tci[i];
-	}
+	s->vlan_count = dpxe_frame_copy_tags(f, s->vlan_tpid, s->vlan_tci);
 	rte_ether_addr_copy(&port->mac, (struct rte_ether_addr *)s->src_mac);
 	s->ip_src = port->ip;
 	s->src_port = src_port;

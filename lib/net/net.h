@@ -104,6 +104,21 @@ dpxe_frame_payload(const struct dpxe_frame *f)
 }
 
 /**
+ * A reply keeps the request's VLAN tags: copy them (at most
+ * DPXE_VLAN_MAX_DEPTH) into a reply spec's tpid/tci arrays.
+ * @return f->vlan_count, for the spec's vlan_count.
+ */
+static inline uint8_t
+dpxe_frame_copy_tags(const struct dpxe_frame *f, uint16_t *tpid, uint16_t *tci)
+{
+	for (uint8_t i = 0; i < f->vlan_count && i < DPXE_VLAN_MAX_DEPTH; i++) {
+		tpid[i] = f->vlan_tpid[i];
+		tci[i] = f->vlan_tci[i];
+	}
+	return f->vlan_count;
+}
+
+/**
  * Parse Ethernet (up to two VLAN tags), then ARP or IPv4/UDP.
  *
  * IPv4 must be unfragmented (a fragment can't be a whole DHCP message), may

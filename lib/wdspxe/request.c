@@ -701,19 +701,11 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		return rc;
 	}
 	if (v6) {
-		s6.vlan_count = fp->vlan_count; /* replies keep the request's tags */
-		for (uint8_t i = 0; i < fp->vlan_count && i < DPXE_VLAN_MAX_DEPTH; i++) {
-			s6.vlan_tpid[i] = fp->vlan_tpid[i];
-			s6.vlan_tci[i] = fp->vlan_tci[i];
-		}
+		s6.vlan_count = dpxe_frame_copy_tags(fp, s6.vlan_tpid, s6.vlan_tci);
 		memcpy(s6.src_mac, ww->c.src_mac, 6);
 		hdr = dpxe_udp6_header_len(&s6);
 	} else {
-		s.vlan_count = fp->vlan_count;
-		for (uint8_t i = 0; i < fp->vlan_count && i < DPXE_VLAN_MAX_DEPTH; i++) {
-			s.vlan_tpid[i] = fp->vlan_tpid[i];
-			s.vlan_tci[i] = fp->vlan_tci[i];
-		}
+		s.vlan_count = dpxe_frame_copy_tags(fp, s.vlan_tpid, s.vlan_tci);
 		memcpy(s.src_mac, ww->c.src_mac, 6);
 		s.ip_src = ww->c.src_ip;
 		s.src_port = fp->dst_port;
@@ -1047,6 +1039,33 @@ run_chain(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int i)
 	req_end(ww, r);
 }
 
+/* A free request slot for frame m, this worker now the sending one; NULL
+ * (counted, m freed) when every slot is taken. */
+static inline struct wds_req *
+req_take(struct dpxe_wds_worker *ww, struct rte_mbuf *m)
+{
+	struct wds_req *r;
+
+	if (unlikely(ww->nfree == 0)) {
+		DPXE_WDS_COUNT_LOCAL(ww->c.counters, no_slot);
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	wds_self = ww;
+	r = &ww->req[ww->freelist[--ww->nfree]];
+	r->m = m;
+	return r;
+}
+
+/* Offer a filled-in request to the chain from its first provider. */
+static inline void
+req_run(struct dpxe_wds_worker *ww, struct wds_req *r)
+{
+	DPXE_WDS_COUNT_LOCAL(ww->c.counters, requests);
+	run_chain(ww, r, 0);
+	wds_self = NULL;
+}
+
 void
 dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct dpxe_frame *f)
 {
@@ -1055,16 +1074,10 @@ dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct d
 	uint16_t slot;
 	bool parsed;
 
-	if (unlikely(ww->nfree == 0)) {
-		DPXE_WDS_COUNT_LOCAL(ww->c.counters, no_slot);
-		rte_pktmbuf_free(m);
+	if (unlikely((r = req_take(ww, m)) == NULL))
 		return;
-	}
-	wds_self = ww;
-	slot = ww->freelist[--ww->nfree];
-	r = &ww->req[slot];
+	slot = (uint16_t)(r - ww->req);
 	msg = &ww->msgs[slot];
-	r->m = m;
 	__atomic_store_n(&r->v6, false, __ATOMIC_RELAXED);
 	r->payload = dpxe_frame_payload(f);
 	r->payload_len = f->payload_len;
@@ -1077,9 +1090,7 @@ dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct d
 	 * copying it in wide loads at once stalls on store forwarding (that
 	 * was a tenth of this function) */
 	r->f = *f;
-	DPXE_WDS_COUNT_LOCAL(ww->c.counters, requests);
-	run_chain(ww, r, 0);
-	wds_self = NULL;
+	req_run(ww, r);
 }
 
 void
@@ -1089,14 +1100,8 @@ dpxe_wds_dispatch6(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct 
 	struct wds_req *r;
 	BOOL pxe = FALSE;
 
-	if (unlikely(ww->nfree == 0)) {
-		DPXE_WDS_COUNT_LOCAL(ww->c.counters, no_slot);
-		rte_pktmbuf_free(m);
+	if (unlikely((r = req_take(ww, m)) == NULL))
 		return;
-	}
-	wds_self = ww;
-	r = &ww->req[ww->freelist[--ww->nfree]];
-	r->m = m;
 	r->f = *f;
 	r->u6 = *u;
 	__atomic_store_n(&r->v6, true, __ATOMIC_RELAXED);
@@ -1105,9 +1110,7 @@ dpxe_wds_dispatch6(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct 
 	r->payload_len = u->payload_len;
 	r->is_dhcp = PxeDhcpv6IsValid(r->payload, r->payload_len, TRUE, &pxe) == ERROR_SUCCESS;
 	r->is_pxe = r->is_dhcp && pxe;
-	DPXE_WDS_COUNT_LOCAL(ww->c.counters, requests);
-	run_chain(ww, r, 0);
-	wds_self = NULL;
+	req_run(ww, r);
 }
 
 bool
