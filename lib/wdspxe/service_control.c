@@ -8,9 +8,6 @@
 
 #include "wds_rt_internal.h"
 
-_Static_assert(DPXE_SERVICE_CONTROL_STOP == SERVICE_CONTROL_STOP, "STOP");
-_Static_assert(DPXE_SERVICE_CONTROL_PARAMCHANGE == SERVICE_CONTROL_PARAMCHANGE, "PARAMCHANGE");
-
 unsigned int
 dpxe_wds_service_control(uint32_t code)
 {

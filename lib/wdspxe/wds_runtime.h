@@ -169,8 +169,6 @@ void dpxe_wds_worker_drain(struct dpxe_wds_worker *ww, uint32_t max_ms);
  * PAUSE/CONTINUE/INTERROGATE and the NETBIND and device codes are never
  * sent: dpxe has no such states or events.
  */
-#define DPXE_SERVICE_CONTROL_STOP 1u
-#define DPXE_SERVICE_CONTROL_PARAMCHANGE 6u
 
 /**
  * Call every registered SERVICE_CONTROL callback, in chain order, with

@@ -242,8 +242,9 @@ bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 			trace_request(bf, msg, dpxe_drop_reason_name(r));
 		return ERROR_SUCCESS;
 	}
-	/* the template knows the payload's checksum sum: pass it on */
-	if (DpxeSendReplySummed != NULL && sum != DPXE_NO_SUM)
+	/* the template knows the payload's checksum sum: pass it on (the
+	 * call takes DPXE_NO_SUM as PxeSendReply does) */
+	if (DpxeSendReplySummed != NULL)
 		err = DpxeSendReplySummed(hClientRequest, buf, (ULONG)len, &dest, sum);
 	else
 		err = PxeSendReply(hClientRequest, buf, (ULONG)len, &dest);
