@@ -13,9 +13,6 @@
 #include "dhcp_build.h"
 #include "dhcp_server.h"
 
-/* The resolver's defaults, for configurations built in code. */
-#define DEFAULT_LEASE_TIME 3600
-
 /* What a reply carrying configuration (OFFER, ACK) is made of. */
 struct reply_plan {
 	const struct dpxe_config *cfg;
@@ -33,23 +30,6 @@ static const uint8_t param_order[] = {
 	DPXE_OPT_DOMAIN_NAME, DPXE_OPT_HOSTNAME, DPXE_OPT_BROADCAST,
 };
 #define N_PARAMS (sizeof(param_order) / sizeof(param_order[0]))
-
-static uint32_t
-lease_time(const struct dpxe_config_subnet *sn)
-{
-	return sn->lease_time ? sn->lease_time : DEFAULT_LEASE_TIME;
-}
-
-/* T1 and T2 (RFC 2131 §4.4.5); the resolver checked T1 < T2 < lease. */
-static void
-renew_times(const struct dpxe_config_subnet *sn, uint32_t *t1, uint32_t *t2)
-{
-	uint32_t lease = lease_time(sn);
-
-	*t1 = sn->renew_time ? sn->renew_time : lease / 2;
-	*t2 = sn->rebind_time ? sn->rebind_time :
-				(uint32_t)((uint64_t)lease * 7 / 8);
-}
 
 /* One address option if there is something to say; 0 when not. */
 static int
@@ -142,7 +122,6 @@ build_reply(const struct reply_plan *p, uint8_t *buf, size_t cap,
 	 * field is all it reads */
 	bool pxe = boot && (req->vendor_class.pxe_client ||
 			    req->vendor_class.http_client);
-	uint32_t t1, t2;
 	enum dpxe_drop_reason r;
 
 	*len = 0;
@@ -156,11 +135,11 @@ build_reply(const struct reply_plan *p, uint8_t *buf, size_t cap,
 		return DPXE_DROP_REPLY_TOO_BIG;
 	dpxe_dhcp_add_ip(&b, DPXE_OPT_SERVER_ID, p->srv->ip);
 	if (p->lease) {
-		renew_times(p->subnet, &t1, &t2);
-		dpxe_dhcp_add_u32(&b, DPXE_OPT_LEASE_TIME,
-				  lease_time(p->subnet));
-		dpxe_dhcp_add_u32(&b, DPXE_OPT_RENEWAL_TIME, t1);
-		dpxe_dhcp_add_u32(&b, DPXE_OPT_REBINDING_TIME, t2);
+		/* the resolver filled in T1 and T2 (RFC 2131 §4.4.5) and
+		 * checked T1 < T2 < lease */
+		dpxe_dhcp_add_u32(&b, DPXE_OPT_LEASE_TIME, p->subnet->lease_time);
+		dpxe_dhcp_add_u32(&b, DPXE_OPT_RENEWAL_TIME, p->subnet->renew_time);
+		dpxe_dhcp_add_u32(&b, DPXE_OPT_REBINDING_TIME, p->subnet->rebind_time);
 	}
 	add_params(&b, p);
 	if (pxe) {
@@ -371,8 +350,7 @@ ack_request(struct server_call *x, uint32_t ip, int sn, bool silent_if_unknown)
 
 		if (slice < 0)
 			return nak(x, DPXE_LEASE_NOT_IN_POOL);
-		if ((unsigned int)slice == dpxe_lease_shard_index(x->shard) &&
-		    dpxe_lease_shard_ip_used(x->shard, ip))
+		if (dpxe_lease_shard_ip_used(x->shard, ip)) /* own slice only */
 			return nak(x, DPXE_LEASE_ADDR_TAKEN);
 		x->res->lease_status = DPXE_LEASE_NO_LEASE;
 		return DPXE_DROP_LEASE_UNKNOWN;
@@ -381,7 +359,7 @@ ack_request(struct server_call *x, uint32_t ip, int sn, bool silent_if_unknown)
 	if (r != DPXE_DROP_OK)
 		return r;
 	rc = dpxe_lease_shard_bind(x->shard, req->chaddr, ip,
-				   lease_time(p.subnet), x->now);
+				   p.subnet->lease_time, x->now);
 	if (rc == DPXE_LEASE_OTHER_SLICE && silent_if_unknown) {
 		x->res->lease_status = rc;
 		return DPXE_DROP_LEASE_OTHER_SLICE;
