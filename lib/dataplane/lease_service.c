@@ -83,19 +83,6 @@ dpxe_lease_shards_create(const struct dpxe_config *cfg, unsigned int n,
 	return 0;
 }
 
-static uint64_t
-live_records(struct dpxe_lease_shard *const *shards, unsigned int n)
-{
-	struct dpxe_lease_snapshot it;
-	struct dpxe_lease_record r;
-	uint64_t k = 0;
-
-	dpxe_lease_snapshot_init(&it, shards, n, 0);
-	while (dpxe_lease_snapshot_next(&it, &r) == 1)
-		k++;
-	return k;
-}
-
 /* Restore, compact, open: before any worker runs. */
 static int
 journal_start(struct dpxe_lease_service *s,
@@ -142,7 +129,7 @@ journal_start(struct dpxe_lease_service *s,
 			 "%s", s->path, strerror(-rc));
 		return -1;
 	}
-	s->live = live_records(shards, s->n);
+	s->live = dpxe_lease_journal_records(s->journal); /* what it wrote */
 	return 0;
 }
 
