@@ -216,8 +216,7 @@ live_refusal(const struct dpxe_config *a, const struct dpxe_config *b,
 }
 
 static int
-handoff_rings(struct dpxe_dataplane *dp, struct dpxe_gen *g, char *err,
-	      size_t err_len)
+handoff_rings(struct dpxe_gen *g, char *err, size_t err_len)
 {
 	/* at most every lease of every worker, bounded: a full ring drops
 	 * the lease being moved (never a duplicate address) */
@@ -238,7 +237,6 @@ handoff_rings(struct dpxe_dataplane *dp, struct dpxe_gen *g, char *err,
 			return -1;
 		}
 	}
-	(void)dp;
 	return 0;
 }
 
@@ -316,7 +314,7 @@ reload(struct dpxe_dataplane *dp)
 	g = dpxe_gen_create(dp, cfg, cfg, err, sizeof(err));
 	if (g != NULL) {
 		g->id = cur->id + 1;
-		if (g->n != 0 && handoff_rings(dp, g, err, sizeof(err)) < 0) {
+		if (g->n != 0 && handoff_rings(g, err, sizeof(err)) < 0) {
 			dpxe_gen_free(g);
 			g = NULL;
 		}
