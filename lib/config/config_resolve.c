@@ -836,8 +836,8 @@ resolve_leases(struct resolve *r)
 				"them: boot.rules give the boot information in "
 				"dhcp mode)");
 	/* A client's lease lives on one worker; only software spreading by
-	 * chaddr brings all its frames there (lib/dataplane/port.c says the
-	 * same at start, for the worker counts known only then). */
+	 * chaddr brings all its frames there (lib/dataplane/port.c turns it
+	 * on whenever there are two workers or more). */
 	if (cfg->dataplane.spreading == DPXE_CONFIG_SPREADING_FLOW ||
 	    cfg->dataplane.spreading == DPXE_CONFIG_SPREADING_NONE)
 		return dpxe_config_fail_at(r->ctx, "dataplane.spreading",

@@ -87,17 +87,8 @@ setup_spreading(struct dpxe_dataplane *dp, struct dpxe_port *port,
 		 * all workers, of every port: every frame of it must reach
 		 * that worker, which only the software hash guarantees (a
 		 * NIC's RSS hashes the Ethernet source, which for a relayed
-		 * request is the relay's, and stays within the port) */
-		if (mode == DPXE_CONFIG_SPREADING_NONE ||
-		    mode == DPXE_CONFIG_SPREADING_FLOW) {
-			snprintf(err, err_len, "port %s: server.mode dhcp with "
-				 "%u workers needs dataplane.spreading software "
-				 "or auto (a client's frames must all reach the "
-				 "worker holding its lease), not %s", port->name,
-				 port->spread_n,
-				 dpxe_config_spreading_name(mode));
-			return -1;
-		}
+		 * request is the relay's, and stays within the port); the
+		 * resolver refused flow and none in dhcp mode */
 		port->spread_sw = true;
 		return 0;
 	}
