@@ -81,15 +81,14 @@ create_worker(struct dpxe_dataplane *dp, unsigned int index,
 	}
 	dp->workers[index] = w;
 	w->dp = dp;
-	w->cfg = dp->cfg;
 	w->port = port;
 	w->stats = &dp->stats[index];
 	w->index = index;
 	w->lcore = lcore;
 	w->queue = queue;
 	w->burst = (uint16_t)RTE_MIN(c->burst, DPXE_MAX_BURST);
-	w->delay_tsc = (uint64_t)c->reply_delay_ms * (rte_get_tsc_hz() / 1000);
-	dpxe_proxy_cache_init(&w->cache, dp->cfg);
+	/* cfg, its reply cache, the reply delay and the lease shard come
+	 * with the first generation (setup_generation) */
 
 	/* one pool per worker, on its socket, named after its lcore */
 	snprintf(name, sizeof(name), "dpxe_mp_lc%u", lcore);
@@ -214,11 +213,9 @@ setup_generation(struct dpxe_dataplane *dp, char *err, size_t err_len)
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
 		struct dpxe_worker *w = dp->workers[i];
 
-		w->gen = g;
-		w->gen_ack = g->id;
+		dpxe_worker_switch(w, g); /* as at a reload, with no leases to move */
 		if (g->n == 0)
 			continue;
-		w->shard = g->shards[i];
 		w->journal = dpxe_lease_service_ring(dp->leases, i);
 		snprintf(name, sizeof(name), "dpxe_foreign_%u", i);
 		w->foreign = rte_ring_create_elem(name, sizeof(uint32_t),
