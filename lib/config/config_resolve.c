@@ -59,6 +59,17 @@ in_net(uint32_t addr, uint32_t net, uint32_t mask)
 	return (addr & mask) == (net & mask);
 }
 
+/* Is addr (host order) inside one of the (resolved) subnets? */
+static bool
+in_any_subnet(const struct dpxe_config *cfg, uint32_t addr)
+{
+	for (uint32_t j = 0; j < cfg->subnets_count; j++)
+		if (in_net(addr, cfg->subnets[j].net.addr,
+			   cfg->subnets[j].net.mask))
+			return true;
+	return false;
+}
+
 /* An exact match, or a prefix written with one trailing '*'. */
 static int
 pattern_field(struct resolve *r, const char *text,
@@ -626,7 +637,6 @@ resolve_hosts(struct resolve *r)
 
 	for (uint32_t i = 0; i < cfg->hosts_count; i++) {
 		struct dpxe_config_host *h = &cfg->hosts[i];
-		bool inside = false;
 
 		PATH(r->path, "hosts[%u].mac", i);
 		if (dpxe_config_mac_parse(h->mac_text, h->mac) != 0)
@@ -649,10 +659,7 @@ resolve_hosts(struct resolve *r)
 			return dpxe_config_fail_at(r->ctx, r->path, "a fixed "
 					"address needs server.mode: dhcp "
 					"(proxy mode hands out none)");
-		for (uint32_t j = 0; j < cfg->subnets_count; j++)
-			inside |= in_net(h->ip, cfg->subnets[j].net.addr,
-					cfg->subnets[j].net.mask);
-		if (!inside)
+		if (!in_any_subnet(cfg, h->ip))
 			return dpxe_config_fail_at(r->ctx, r->path, "%s is not "
 					"inside any of the subnets", h->ip_text);
 	}
@@ -788,14 +795,12 @@ resolve_dhcp_ports(struct resolve *r)
 					cfg->subnets[j].net.mask);
 		relayed |= !attached;
 	}
+	if (relayed)
+		return 0;
 	for (uint32_t i = 0; i < cfg->server.ports_count; i++) {
 		const struct dpxe_config_server_port *p = &cfg->server.ports[i];
-		bool inside = false;
 
-		for (uint32_t j = 0; j < cfg->subnets_count; j++)
-			inside |= in_net(p->ip, cfg->subnets[j].net.addr,
-					cfg->subnets[j].net.mask);
-		if (inside || relayed)
+		if (in_any_subnet(cfg, p->ip))
 			continue;
 		PATH(r->path, "server.ports[%u].ip", i);
 		return dpxe_config_fail_at(r->ctx, r->path, "%s is in none of "
