@@ -170,7 +170,9 @@ size_t dpxe_udp4_write(uint8_t *frame, size_t cap,
 		       const struct dpxe_udp4_spec *s, size_t payload_len);
 
 /** No precomputed payload sum: dpxe_udp4_write_summed() sums the payload. */
+#ifndef DPXE_NO_SUM /* wdspxe.h has it too */
 #define DPXE_NO_SUM UINT32_MAX
+#endif
 
 /**
  * dpxe_udp4_write() for a payload whose one's complement sum is already

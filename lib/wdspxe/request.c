@@ -77,6 +77,7 @@
 _Static_assert((1u << H_SLOT_BITS) == DPXE_WDS_SLOTS, "slot bits");
 _Static_assert(DPXE_WDS_PKTS_PER_REQ / 2 <= 8, "the worker's half fits wmask");
 _Static_assert((1u << H_WORKER_BITS) == DPXE_WDS_MAX_WORKERS, "worker bits");
+_Static_assert(DPXE_MAX_WORKERS == DPXE_WDS_MAX_WORKERS, "wdspxe.h's worker count");
 
 enum req_state { REQ_FREE = 0, REQ_ACTIVE, REQ_PENDING };
 
@@ -94,6 +95,8 @@ _Static_assert(TAG_BACK >= sizeof(struct wds_pkt_tag) + MAX_HDR,
 
 struct wds_req {
 	uint32_t gen;       /* atomic; never 0 */
+	uint32_t id;        /* slot << H_WORKER_BITS | worker: a handle's low bits */
+	struct dpxe_dhcp_msg *msg; /* this slot's parse, in ww->msgs */
 	uint8_t state;      /* enum req_state; worker writes, others read (atomic) */
 	uint32_t done_gen;  /* atomic: the turn whose PxeAsyncRecvDone was taken */
 	uint16_t prov;      /* index in wds_chain of the provider's turn */
@@ -103,6 +106,10 @@ struct wds_req {
 	bool v6;            /* a DHCPv6 request: u6 describes its IPv6/UDP */
 	struct dpxe_udp6 u6;
 	struct rte_mbuf *m; /* the request frame; pPacket points into it */
+	/* DpxeReplyAllocate's buffer of this turn, not sent yet, and the
+	 * size asked for; the worker's alone (only its call may use them) */
+	struct rte_mbuf *reply;
+	uint32_t reply_size;
 	struct dpxe_frame f;
 	const uint8_t *payload;
 	uint16_t payload_len;
@@ -121,6 +128,7 @@ struct fifo_ent {
 
 struct dpxe_wds_worker {
 	struct dpxe_wds_worker_conf c;
+	struct dpxe_udp4_spec spec4; /* what every IPv4 reply shares */
 	struct rte_ring *ring;
 	uintptr_t pool_lo, pool_hi;
 	uint64_t timeout_tsc;
@@ -137,17 +145,43 @@ struct dpxe_wds_worker {
 };
 
 static struct dpxe_wds_worker *wds_workers[DPXE_WDS_MAX_WORKERS];
-/* The worker whose loop this thread is running, if any: a send from it
- * goes straight to TX, from anywhere else through the ring. */
-static __thread struct dpxe_wds_worker *wds_self;
+
+/*
+ * This thread's place in the runtime. self: the worker whose loop it runs,
+ * if any (a send from it goes straight to TX, from anywhere else through
+ * the ring). h, r, p: while that worker is inside a provider's
+ * RECV_REQUEST, the call's handle, slot and provider; h is UINTPTR_MAX, no
+ * handle's value, at any other time and on every other thread.
+ *
+ * An API call made from inside that call with that handle is on the
+ * worker, on a live turn, by construction: only the worker ends a turn,
+ * and only after the call returns. So it needs none of the handle's checks
+ * (decode, generation, state; the "still" re-checks), and it finds its
+ * buffers in the worker's half of the slot's entries without reading a
+ * tag. That is the provider path's common case (every call a synchronous
+ * provider makes), so it is the one kept short.
+ */
+struct wds_thread {
+	struct dpxe_wds_worker *self;
+	uintptr_t h;
+	struct wds_req *r;
+	const struct wds_provider *p;
+};
+static __thread struct wds_thread wds_t = { .h = UINTPTR_MAX };
+
+/* The request of the call the worker is in, when h names it; else NULL. */
+static inline struct wds_req *
+cur_req(HANDLE h)
+{
+	return likely((uintptr_t)h == wds_t.h) ? wds_t.r : NULL;
+}
 
 /* ---- handles ---- */
 
 static inline uint32_t
-handle_of(const struct dpxe_wds_worker *ww, const struct wds_req *r, uint32_t gen)
+handle_of(const struct wds_req *r, uint32_t gen)
 {
-	return gen << (H_SLOT_BITS + H_WORKER_BITS) |
-	       (uint32_t)(r - ww->req) << H_WORKER_BITS | ww->c.index;
+	return gen << (H_SLOT_BITS + H_WORKER_BITS) | r->id;
 }
 
 static inline uint32_t
@@ -258,7 +292,7 @@ untrack(const struct dpxe_wds_worker *ww, struct wds_req *r, struct wds_pkt_tag 
 
 		if (__atomic_load_n(&r->pkts[k], __ATOMIC_RELAXED) != t)
 			continue; /* a plain look before the locked exchange */
-		if (wds_self == ww) {
+		if (wds_t.self == ww) {
 			__atomic_store_n(&r->pkts[k], NULL, __ATOMIC_RELAXED);
 			r->wmask &= (uint8_t)~(1u << k); /* 0 for the other half */
 			return;
@@ -289,6 +323,32 @@ wants_zero_fill(const struct wds_provider *p)
 	return !__atomic_load_n(&p->no_zero_fill, __ATOMIC_RELAXED);
 }
 
+/* hProvider -> provider; the provider of the call the worker is in needs
+ * no look at the chain. */
+static inline struct wds_provider *
+provider_of(HANDLE hProvider)
+{
+	if (likely(hProvider == wds_t.p && hProvider != NULL))
+		return hProvider;
+	return wds_provider_from_handle(hProvider);
+}
+
+/* The worker-half tracking entry of slot r holding buffer pPacket, or -1.
+ * Compares pointers only: pPacket is never read through. */
+static inline int
+tracked_entry(const struct wds_req *r, const void *pPacket)
+{
+	uintptr_t t = (uintptr_t)pPacket - TAG_BACK;
+
+	for (unsigned int m = r->wmask; m != 0; m &= m - 1) {
+		unsigned int k = (unsigned int)__builtin_ctz(m);
+
+		if ((uintptr_t)__atomic_load_n(&r->pkts[k], __ATOMIC_RELAXED) == t)
+			return (int)k;
+	}
+	return -1;
+}
+
 PVOID PXEAPI
 PxePacketAllocate(HANDLE hProvider, HANDLE hClientRequest, ULONG uSize)
 {
@@ -300,12 +360,14 @@ PxePacketAllocate(HANDLE hProvider, HANDLE hClientRequest, ULONG uSize)
 	uint32_t gen, h;
 	void *p;
 
-	if ((prov = wds_provider_from_handle(hProvider)) == NULL) {
+	if ((prov = provider_of(hProvider)) == NULL) {
 		SetLastError(ERROR_INVALID_HANDLE);
 		return NULL;
 	}
-	r = req_from_handle(hClientRequest, &ww, &gen);
-	if (r == NULL) {
+	if ((r = cur_req(hClientRequest)) != NULL) {
+		ww = wds_t.self;
+		gen = (uint32_t)(wds_t.h >> (H_SLOT_BITS + H_WORKER_BITS));
+	} else if ((r = req_from_handle(hClientRequest, &ww, &gen)) == NULL) {
 		if ((ww = worker_of(hClientRequest)) != NULL)
 			DPXE_WDS_COUNT(ww->c.counters, send_after_end);
 		SetLastError(ERROR_INVALID_HANDLE);
@@ -326,13 +388,13 @@ PxePacketAllocate(HANDLE hProvider, HANDLE hClientRequest, ULONG uSize)
 		return NULL;
 	}
 	p = rte_pktmbuf_mtod(m, void *);
-	h = handle_of(ww, r, gen);
+	h = handle_of(r, gen);
 	t = m->buf_addr;
 	__atomic_store_n(&t->magic, PKT_MAGIC, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->m, m, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->size, uSize, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->owner, (uint64_t)h << 1 | 1, __ATOMIC_RELEASE);
-	if (wds_self == ww) {
+	if (wds_t.self == ww) {
 		/* the worker, inside the provider's call: its half of the
 		 * entries takes no locked exchange. Only the worker fills
 		 * them; another thread only empties one (untrack), so an
@@ -386,25 +448,41 @@ PxePacketFree(HANDLE hProvider, HANDLE hClientRequest, PVOID pPacket)
 	struct dpxe_wds_worker *ww;
 	struct wds_pkt_tag *t;
 	struct rte_mbuf *m;
+	struct wds_req *r;
+	int k;
 
-	if (wds_provider_from_handle(hProvider) == NULL)
+	if (provider_of(hProvider) == NULL)
 		return ERROR_INVALID_HANDLE;
-	if ((ww = worker_of(hClientRequest)) == NULL)
-		return ERROR_INVALID_HANDLE;
-	if (pPacket == NULL)
-		return ERROR_INVALID_PARAMETER;
-	t = tag_of(ww, pPacket);
-	/* a freed, reclaimed, foreign or other request's buffer: refuse */
-	if (t == NULL || !tag_release(t, (uint32_t)v)) {
-		DPXE_WDS_COUNT(ww->c.counters, double_free);
-		return ERROR_INVALID_PARAMETER;
+	if ((r = cur_req(hClientRequest)) != NULL && (k = tracked_entry(r, pPacket)) >= 0) {
+		/* the worker, freeing a buffer it allocated in this call: the
+		 * entry proves it is one of ours, no tag check needed. The
+		 * owner swap stays: a provider thread may free it too. */
+		ww = wds_t.self;
+		t = r->pkts[k];
+		if (!tag_release(t, (uint32_t)v)) {
+			DPXE_WDS_COUNT(ww->c.counters, double_free);
+			return ERROR_INVALID_PARAMETER;
+		}
+		__atomic_store_n(&r->pkts[k], NULL, __ATOMIC_RELAXED);
+		r->wmask &= (uint8_t)~(1u << k);
+	} else {
+		if ((ww = worker_of(hClientRequest)) == NULL)
+			return ERROR_INVALID_HANDLE;
+		if (pPacket == NULL)
+			return ERROR_INVALID_PARAMETER;
+		t = tag_of(ww, pPacket);
+		/* a freed, reclaimed, foreign or other request's buffer */
+		if (t == NULL || !tag_release(t, (uint32_t)v)) {
+			DPXE_WDS_COUNT(ww->c.counters, double_free);
+			return ERROR_INVALID_PARAMETER;
+		}
+		untrack(ww, &ww->req[(v >> H_WORKER_BITS) & (DPXE_WDS_SLOTS - 1)], t);
 	}
 	m = t->m;
-	untrack(ww, &ww->req[(v >> H_WORKER_BITS) & (DPXE_WDS_SLOTS - 1)], t);
 	/* the provider's reference; a send in flight holds its own. On the
 	 * worker that other holder is its own TX, which cannot run meanwhile
 	 * (see own_buffer): dropping ours needs no locked decrement */
-	if (wds_self == ww && rte_mbuf_refcnt_read(m) == 2)
+	if (wds_t.self == ww && rte_mbuf_refcnt_read(m) == 2)
 		rte_mbuf_refcnt_set(m, 1);
 	else
 		rte_pktmbuf_free(m);
@@ -414,9 +492,9 @@ PxePacketFree(HANDLE hProvider, HANDLE hClientRequest, PVOID pPacket)
 /* ---- the request's parse ---- */
 
 static inline const struct dpxe_dhcp_msg *
-req_msg(const struct dpxe_wds_worker *ww, const struct wds_req *r)
+req_msg(const struct wds_req *r)
 {
-	return __atomic_load_n(&r->parsed, __ATOMIC_RELAXED) ? &ww->msgs[r - ww->req] : NULL;
+	return __atomic_load_n(&r->parsed, __ATOMIC_RELAXED) ? r->msg : NULL;
 }
 
 const struct dpxe_dhcp_msg *
@@ -431,16 +509,21 @@ DpxeRequestDhcpMsg(HANDLE hClientRequest, ULONG uAbiVersion, ULONG uSize)
 		SetLastError(ERROR_NOT_SUPPORTED); /* built against another lib/dhcp */
 		return NULL;
 	}
+	if ((r = cur_req(hClientRequest)) != NULL) {
+		msg = req_msg(r);
+		goto out;
+	}
 	r = req_from_handle(hClientRequest, &ww, &gen);
 	if (r == NULL) {
 		SetLastError(ERROR_INVALID_HANDLE);
 		return NULL;
 	}
-	msg = req_msg(ww, r);
+	msg = req_msg(r);
 	if (!still(r, gen)) {
 		SetLastError(ERROR_INVALID_HANDLE);
 		return NULL;
 	}
+out:
 	if (msg == NULL)
 		SetLastError(ERROR_INVALID_DATA); /* dpxe_dhcp_parse refused it */
 	return msg;
@@ -493,22 +576,12 @@ pick_dest(const struct dpxe_dhcp_msg *msg, const struct dpxe_frame *f, LPCVOID p
 	const uint8_t *src_mac = dpxe_frame_src_mac(f);
 	ULONG flags = a != NULL ? a->uFlags : 0;
 
-	/* default: the request's source (a client without an address gets a
-	 * broadcast to its port, as reply_addr does for port 4011) */
-	memcpy(s->dst_mac, src_mac, 6);
-	s->ip_dst = f->ip_src;
-	s->dst_port = f->src_port;
-	if (f->ip_src == 0) {
-		memset(s->dst_mac, 0xff, 6);
-		s->ip_dst = DPXE_IPV4_BROADCAST;
-	}
-	if (flags & PXE_ADDR_USE_DHCP_RULES) {
+	/* a non-DHCP BOOTP request has no DHCP rules: source it is */
+	if ((flags & PXE_ADDR_USE_DHCP_RULES) && msg != NULL &&
+	    msg->msg_type != DPXE_DHCP_BOOTP) {
 		struct dpxe_reply_dest d;
 		uint32_t yiaddr = 0;
 
-		/* a non-DHCP BOOTP request has no DHCP rules: source it is */
-		if (msg == NULL || msg->msg_type == DPXE_DHCP_BOOTP)
-			return ERROR_SUCCESS;
 		if (len >= 20)
 			memcpy(&yiaddr, (const uint8_t *)pkt + 16, 4);
 		dpxe_reply_dest_pick(f, msg, type, yiaddr, &d);
@@ -519,6 +592,17 @@ pick_dest(const struct dpxe_dhcp_msg *msg, const struct dpxe_frame *f, LPCVOID p
 		s->dst_port = d.port;
 		return ERROR_SUCCESS;
 	}
+	/* default: the request's source (a client without an address gets a
+	 * broadcast to its port, as reply_addr does for port 4011) */
+	memcpy(s->dst_mac, src_mac, 6);
+	s->ip_dst = f->ip_src;
+	s->dst_port = f->src_port;
+	if (f->ip_src == 0) {
+		memset(s->dst_mac, 0xff, 6);
+		s->ip_dst = DPXE_IPV4_BROADCAST;
+	}
+	if (flags & PXE_ADDR_USE_DHCP_RULES)
+		return ERROR_SUCCESS;
 	if (!addr_flags_ok(a, flags, &s->dst_port))
 		return ERROR_INVALID_PARAMETER;
 	if (flags & PXE_ADDR_BROADCAST) {
@@ -598,11 +682,19 @@ pick_dest6(const struct dpxe_wds_worker *ww, const struct dpxe_frame *f,
  * just written to drain from the store buffer.
  */
 static struct rte_mbuf *
-own_buffer(struct dpxe_wds_worker *ww, uint32_t h, LPCVOID pPacket, ULONG len, DWORD *rc)
+own_buffer(struct dpxe_wds_worker *ww, const struct wds_req *r, bool cur, uint32_t h,
+	   LPCVOID pPacket, ULONG len, DWORD *rc)
 {
-	struct wds_pkt_tag *t = tag_of(ww, pPacket);
+	struct wds_pkt_tag *t;
 	struct rte_mbuf *m;
+	int k;
 
+	/* in the worker's call, a buffer it allocated there is found by its
+	 * entry, without the tag check */
+	if (cur && (k = tracked_entry(r, pPacket)) >= 0)
+		t = r->pkts[k];
+	else
+		t = tag_of(ww, pPacket);
 	if (t == NULL || __atomic_load_n(&t->owner, __ATOMIC_ACQUIRE) != ((uint64_t)h << 1 | 1))
 		return NULL;
 	if (len > __atomic_load_n(&t->size, __ATOMIC_RELAXED)) {
@@ -610,7 +702,7 @@ own_buffer(struct dpxe_wds_worker *ww, uint32_t h, LPCVOID pPacket, ULONG len, D
 		return NULL;
 	}
 	m = t->m;
-	if (wds_self != ww || rte_mbuf_refcnt_read(m) != 1)
+	if (wds_t.self != ww || rte_mbuf_refcnt_read(m) != 1)
 		return NULL; /* a provider thread's send, or in flight: copy */
 	rte_mbuf_refcnt_set(m, 2);
 	return m;
@@ -628,10 +720,12 @@ tx_reply(struct dpxe_wds_worker *ww, struct rte_mbuf *m)
 }
 
 /* PxeSendReply, with the payload's one's complement sum when the caller
- * knows it (DPXE_NO_SUM: sum it here). */
+ * knows it (DPXE_NO_SUM: sum it here). given: DpxeReplySend's buffer,
+ * which holds pPacket; send_reply takes it (*given = NULL) once the frame
+ * is to be written into it, and frees it on a later error. */
 static DWORD
 send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS *pAddress,
-	   uint32_t psum)
+	   uint32_t psum, struct rte_mbuf **given)
 {
 	struct dpxe_wds_worker *ww;
 	const struct dpxe_frame *fp;
@@ -647,9 +741,17 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 	size_t hdr, len, room;
 	uint8_t *frame, type;
 	DWORD rc = ERROR_SUCCESS;
+	bool cur;
 
-	r = req_from_handle(hClientRequest, &ww, &gen);
-	if (r == NULL) {
+	/* cur: the worker, in this request's call; the turn cannot end
+	 * before we return, so none of the "still" checks below apply */
+	if ((r = cur_req(hClientRequest)) != NULL) {
+		cur = true;
+		ww = wds_t.self;
+		gen = (uint32_t)(wds_t.h >> (H_SLOT_BITS + H_WORKER_BITS));
+	} else if ((r = req_from_handle(hClientRequest, &ww, &gen)) != NULL) {
+		cur = false;
+	} else {
 		if ((ww = worker_of(hClientRequest)) != NULL)
 			DPXE_WDS_COUNT(ww->c.counters, send_after_end);
 		return ERROR_INVALID_HANDLE;
@@ -658,7 +760,7 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		return ERROR_INVALID_PARAMETER;
 	/* the worker counts without a locked add (a provider thread sending
 	 * at the same moment may make the cap one send looser) */
-	if (wds_self == ww) {
+	if (wds_t.self == ww) {
 		sends = __atomic_load_n(&r->sends, __ATOMIC_RELAXED);
 		__atomic_store_n(&r->sends, sends + 1, __ATOMIC_RELAXED);
 	} else {
@@ -672,7 +774,7 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 	 * the turn did not end meanwhile (the slot could be reused and
 	 * rewritten); the worker itself is the only writer, so it reads in
 	 * place */
-	if (wds_self == ww) {
+	if (wds_t.self == ww) {
 		fp = &r->f;
 		up = &r->u6;
 		v6 = r->v6;
@@ -688,11 +790,11 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		type = NO_TYPE;
 		rc = pick_dest6(ww, fp, up, pAddress, &s6);
 	} else {
-		memset(&s, 0, sizeof(s));
+		s = ww->spec4;
 		type = reply_type(pPacket, uPacketLen);
-		rc = pick_dest(req_msg(ww, r), fp, pPacket, uPacketLen, type, pAddress, &s);
+		rc = pick_dest(req_msg(r), fp, pPacket, uPacketLen, type, pAddress, &s);
 	}
-	if (!still(r, gen)) {
+	if (!cur && !still(r, gen)) {
 		DPXE_WDS_COUNT(ww->c.counters, send_after_end);
 		return ERROR_INVALID_HANDLE;
 	}
@@ -706,17 +808,19 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		hdr = dpxe_udp6_header_len(&s6);
 	} else {
 		s.vlan_count = dpxe_frame_copy_tags(fp, s.vlan_tpid, s.vlan_tci);
-		memcpy(s.src_mac, ww->c.src_mac, 6);
-		s.ip_src = ww->c.src_ip;
 		s.src_port = fp->dst_port;
-		s.ttl = 64;
-		s.ip_csum_offload = ww->c.tx_ip_csum;
-		s.udp_csum = true;
 		hdr = dpxe_udp4_header_len(&s);
 	}
 
-	out = own_buffer(ww, handle_of(ww, r, gen), pPacket, uPacketLen, &rc);
-	if (out != NULL) {
+	if (given != NULL) {
+		/* the headroom takes the headers (DpxeReplyAllocate checked) */
+		out = *given;
+		*given = NULL;
+		out->data_off = (uint16_t)(out->data_off - hdr);
+		frame = rte_pktmbuf_mtod(out, uint8_t *);
+		room = (size_t)out->buf_len - out->data_off;
+	} else if ((out = own_buffer(ww, r, cur, handle_of(r, gen), pPacket, uPacketLen, &rc)) !=
+		   NULL) {
 		/* headers go in the headroom, right before the payload */
 		out->data_off = (uint16_t)(TAG_BACK - hdr);
 		frame = rte_pktmbuf_mtod(out, uint8_t *);
@@ -742,7 +846,7 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 	}
 	len = v6 ? dpxe_udp6_write(frame, room, &s6, uPacketLen, psum)
 		 : dpxe_udp4_write_summed(frame, room, &s, uPacketLen, psum);
-	if (len == 0 || !still(r, gen)) {
+	if (len == 0 || (!cur && !still(r, gen))) {
 		rte_pktmbuf_free(out);
 		if (len == 0) {
 			DPXE_WDS_COUNT(ww->c.counters, send_fail);
@@ -760,7 +864,7 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		out->l2_len = (uint16_t)(hdr - DPXE_IPV4_HDR_LEN - DPXE_UDP_HDR_LEN);
 		out->l3_len = DPXE_IPV4_HDR_LEN;
 	}
-	if (wds_self == ww) {
+	if (wds_t.self == ww) {
 		tx_reply(ww, out);
 	} else if (rte_ring_mp_enqueue(ww->ring, out) != 0) {
 		rte_pktmbuf_free(out);
@@ -773,7 +877,7 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 DWORD PXEAPI
 PxeSendReply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS *pAddress)
 {
-	return send_reply(hClientRequest, pPacket, uPacketLen, pAddress, DPXE_NO_SUM);
+	return send_reply(hClientRequest, pPacket, uPacketLen, pAddress, DPXE_NO_SUM, NULL);
 }
 
 DWORD
@@ -782,7 +886,101 @@ DpxeSendReplySummed(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen,
 {
 	/* DPXE_NO_SUM is no sum at all: a folded one's complement sum of a
 	 * payload never reaches it, so it cannot be confused with one */
-	return send_reply(hClientRequest, pPacket, uPacketLen, pAddress, dwPayloadSum);
+	return send_reply(hClientRequest, pPacket, uPacketLen, pAddress, dwPayloadSum, NULL);
+}
+
+/* ---- the request's own reply buffer, and its worker ---- */
+
+/* Why a handle is no call of ours to serve: a live request of a provider
+ * thread (or of the worker outside the call) is NOT_SUPPORTED, anything
+ * else no request at all. */
+static DWORD
+not_in_call(HANDLE hClientRequest)
+{
+	struct dpxe_wds_worker *ww;
+
+	return req_from_handle(hClientRequest, &ww, NULL) != NULL ? ERROR_NOT_SUPPORTED
+								 : ERROR_INVALID_HANDLE;
+}
+
+PVOID
+DpxeReplyAllocate(HANDLE hClientRequest, ULONG uSize)
+{
+	struct wds_req *r = cur_req(hClientRequest);
+	struct rte_mbuf *m;
+	void *p;
+
+	if (r == NULL) {
+		SetLastError(not_in_call(hClientRequest));
+		return NULL;
+	}
+	if (uSize == 0) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	if (r->reply != NULL) {
+		SetLastError(ERROR_BUSY);
+		return NULL;
+	}
+	if (uSize > DPXE_WDS_MAX_PAYLOAD || (m = rte_pktmbuf_alloc(wds_t.self->c.pool)) == NULL) {
+		SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+		return NULL;
+	}
+	if (rte_pktmbuf_tailroom(m) < uSize || rte_pktmbuf_headroom(m) < MAX_HDR) {
+		rte_pktmbuf_free(m);
+		SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+		return NULL;
+	}
+	r->reply = m;
+	r->reply_size = uSize;
+	p = rte_pktmbuf_mtod(m, void *);
+	if (wants_zero_fill(wds_t.p))
+		memset(p, 0, uSize);
+	return p;
+}
+
+DWORD
+DpxeReplySend(HANDLE hClientRequest, PVOID pReply, ULONG uLen, PXE_ADDRESS *pAddress,
+	      DWORD dwPayloadSum)
+{
+	struct wds_req *r = cur_req(hClientRequest);
+	struct rte_mbuf *m;
+	DWORD rc;
+
+	if (r == NULL) {
+		rc = not_in_call(hClientRequest);
+		if (rc == ERROR_INVALID_HANDLE) {
+			struct dpxe_wds_worker *ww = worker_of(hClientRequest);
+
+			if (ww != NULL)
+				DPXE_WDS_COUNT(ww->c.counters, send_after_end);
+		}
+		return rc;
+	}
+	m = r->reply;
+	if (m == NULL || pReply != rte_pktmbuf_mtod(m, void *) || uLen > r->reply_size) {
+		DPXE_WDS_COUNT(wds_t.self->c.counters, send_fail);
+		return ERROR_INVALID_PARAMETER;
+	}
+	r->reply = NULL; /* taken, whatever happens */
+	rc = send_reply(hClientRequest, pReply, uLen, pAddress, dwPayloadSum, &m);
+	if (m != NULL)
+		rte_pktmbuf_free(m); /* refused before it was written */
+	return rc;
+}
+
+ULONG
+DpxeRequestWorker(HANDLE hClientRequest)
+{
+	struct dpxe_wds_worker *ww;
+
+	if (cur_req(hClientRequest) != NULL)
+		return wds_t.self->c.index;
+	if (req_from_handle(hClientRequest, &ww, NULL) == NULL) {
+		SetLastError(ERROR_INVALID_HANDLE);
+		return DPXE_NO_WORKER;
+	}
+	return ww->c.index;
 }
 
 /* ---- async completion ---- */
@@ -831,10 +1029,10 @@ PxeAsyncRecvDone(HANDLE hClientRequest, PXE_BOOT_ACTION Action)
  * not been handed out yet).
  */
 static bool
-reclaim(const struct dpxe_wds_worker *ww, const struct wds_req *r, struct wds_pkt_tag *t)
+reclaim(const struct wds_req *r, struct wds_pkt_tag *t)
 {
 	const uint32_t id_mask = (1u << (H_SLOT_BITS + H_WORKER_BITS)) - 1;
-	uint32_t id = handle_of(ww, r, 0);
+	uint32_t id = r->id;
 	uint64_t v = __atomic_load_n(&t->owner, __ATOMIC_ACQUIRE);
 
 	while (v != 0 && ((uint32_t)(v >> 1) & id_mask) == id)
@@ -854,7 +1052,7 @@ sweep_entry(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int k)
 	if (__atomic_load_n(&r->pkts[k], __ATOMIC_ACQUIRE) == NULL)
 		return;
 	t = __atomic_exchange_n(&r->pkts[k], NULL, __ATOMIC_ACQ_REL);
-	if (t != NULL && reclaim(ww, r, t)) {
+	if (t != NULL && reclaim(r, t)) {
 		rte_pktmbuf_free(t->m);
 		DPXE_WDS_COUNT_LOCAL(ww->c.counters, leaks_reclaimed);
 	}
@@ -868,7 +1066,7 @@ sweep_entry(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int k)
  * read with acquire after the entry was filled).
  */
 static void
-sweep(struct dpxe_wds_worker *ww, struct wds_req *r)
+sweep_slow(struct dpxe_wds_worker *ww, struct wds_req *r)
 {
 	for (unsigned int m = r->wmask; m != 0; m &= m - 1)
 		sweep_entry(ww, r, (unsigned int)__builtin_ctz(m));
@@ -878,6 +1076,15 @@ sweep(struct dpxe_wds_worker *ww, struct wds_req *r)
 	__atomic_store_n(&r->foreign, 0, __ATOMIC_SEQ_CST);
 	for (unsigned int k = DPXE_WDS_PKTS_PER_REQ / 2; k < DPXE_WDS_PKTS_PER_REQ; k++)
 		sweep_entry(ww, r, k);
+}
+
+/* Most turns end with nothing left to sweep: say so without a call. */
+static inline void
+sweep(struct dpxe_wds_worker *ww, struct wds_req *r)
+{
+	if (likely(r->wmask == 0 && __atomic_load_n(&r->foreign, __ATOMIC_ACQUIRE) == 0))
+		return;
+	sweep_slow(ww, r);
 }
 
 /*
@@ -892,14 +1099,20 @@ sweep(struct dpxe_wds_worker *ww, struct wds_req *r)
  * since its owner is then a stale handle of the slot; a send with it is
  * refused (stale handle), a PxePacketFree frees it.
  */
-static void
+static inline void
 turn_end(struct dpxe_wds_worker *ww, struct wds_req *r)
 {
 	__atomic_store_n(&r->gen, next_gen(r->gen), __ATOMIC_RELEASE);
 	sweep(ww, r);
+	if (unlikely(r->reply != NULL)) {
+		/* a DpxeReplyAllocate buffer never sent: the provider's
+		 * choice, not a leak */
+		rte_pktmbuf_free(r->reply);
+		r->reply = NULL;
+	}
 }
 
-static void
+static inline void
 req_end(struct dpxe_wds_worker *ww, struct wds_req *r)
 {
 	turn_end(ww, r);
@@ -908,7 +1121,7 @@ req_end(struct dpxe_wds_worker *ww, struct wds_req *r)
 	__atomic_store_n(&r->state, REQ_FREE, __ATOMIC_RELEASE);
 	rte_pktmbuf_free(r->m);
 	r->m = NULL;
-	ww->freelist[ww->nfree++] = (uint16_t)(r - ww->req);
+	ww->freelist[ww->nfree++] = (uint16_t)(r->id >> H_WORKER_BITS);
 }
 
 /* is_dhcp / is_pxe come from the worker's parse (dispatch), not from
@@ -941,7 +1154,7 @@ filter_ok(const struct wds_provider *p, const struct wds_req *r)
 static void fifo_push(struct dpxe_wds_worker *ww, uint32_t handle);
 
 /* Apply a final action. @return true when the chain goes on. */
-static bool
+static inline bool
 apply(struct dpxe_wds_worker *ww, struct wds_req *r, PXE_BOOT_ACTION action)
 {
 	switch (action) {
@@ -1022,12 +1235,17 @@ run_chain(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int i)
 		__atomic_store_n(&r->sends, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&r->state, REQ_ACTIVE, __ATOMIC_RELAXED);
 		addresses(ww, r, &local, &remote); /* fresh: a provider may scribble */
-		rc = p->recv((HANDLE)(uintptr_t)handle_of(ww, r, r->gen), (PVOID)r->payload,
-			     r->payload_len, &local, &remote, &action, p->recv_ctx);
+		wds_t.h = handle_of(r, r->gen);
+		wds_t.r = r;
+		wds_t.p = p;
+		rc = p->recv((HANDLE)wds_t.h, (PVOID)r->payload, r->payload_len, &local, &remote,
+			     &action, p->recv_ctx);
+		wds_t.h = UINTPTR_MAX;
+		wds_t.p = NULL;
 		if (rc == ERROR_IO_PENDING) {
 			__atomic_store_n(&r->state, REQ_PENDING, __ATOMIC_RELAXED);
 			ww->pending++;
-			fifo_push(ww, handle_of(ww, r, r->gen));
+			fifo_push(ww, handle_of(r, r->gen));
 			return;
 		}
 		if (rc != ERROR_SUCCESS)
@@ -1051,7 +1269,7 @@ req_take(struct dpxe_wds_worker *ww, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	wds_self = ww;
+	wds_t.self = ww;
 	r = &ww->req[ww->freelist[--ww->nfree]];
 	r->m = m;
 	return r;
@@ -1063,7 +1281,7 @@ req_run(struct dpxe_wds_worker *ww, struct wds_req *r)
 {
 	DPXE_WDS_COUNT_LOCAL(ww->c.counters, requests);
 	run_chain(ww, r, 0);
-	wds_self = NULL;
+	wds_t.self = NULL;
 }
 
 void
@@ -1071,13 +1289,11 @@ dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct d
 {
 	struct dpxe_dhcp_msg *msg;
 	struct wds_req *r;
-	uint16_t slot;
 	bool parsed;
 
 	if (unlikely((r = req_take(ww, m)) == NULL))
 		return;
-	slot = (uint16_t)(r - ww->req);
-	msg = &ww->msgs[slot];
+	msg = r->msg;
 	__atomic_store_n(&r->v6, false, __ATOMIC_RELAXED);
 	r->payload = dpxe_frame_payload(f);
 	r->payload_len = f->payload_len;
@@ -1173,7 +1389,7 @@ dpxe_wds_poll(struct dpxe_wds_worker *ww, uint64_t now)
 	n = rte_ring_sc_dequeue_burst(ww->ring, msgs, POLL_BURST, NULL);
 	if (n == 0 && ww->pending == 0)
 		return 0;
-	wds_self = ww;
+	wds_t.self = ww;
 	for (unsigned int i = 0; i < n; i++) {
 		uintptr_t v = (uintptr_t)msgs[i];
 
@@ -1196,7 +1412,7 @@ dpxe_wds_poll(struct dpxe_wds_worker *ww, uint64_t now)
 			req_end(ww, r);
 		}
 	}
-	wds_self = NULL;
+	wds_t.self = NULL;
 	return ww->pending;
 }
 
@@ -1243,11 +1459,18 @@ dpxe_wds_worker_create(const struct dpxe_wds_worker_conf *conf)
 		return NULL;
 	}
 	rte_mempool_mem_iter(conf->pool, pool_range, ww);
+	memcpy(ww->spec4.src_mac, conf->src_mac, DPXE_ETHER_ADDR_LEN);
+	ww->spec4.ip_src = conf->src_ip;
+	ww->spec4.ttl = 64;
+	ww->spec4.ip_csum_offload = conf->tx_ip_csum;
+	ww->spec4.udp_csum = true;
 	ww->timeout_tsc = (uint64_t)(conf->timeout_ms ? conf->timeout_ms
 						      : DPXE_WDS_DEFAULT_TIMEOUT_MS) *
 			  (rte_get_tsc_hz() / 1000);
 	for (unsigned int i = 0; i < DPXE_WDS_SLOTS; i++) {
 		ww->req[i].gen = 1;
+		ww->req[i].id = i << H_WORKER_BITS | conf->index;
+		ww->req[i].msg = &ww->msgs[i];
 		ww->freelist[i] = (uint16_t)(DPXE_WDS_SLOTS - 1 - i);
 	}
 	ww->nfree = DPXE_WDS_SLOTS;

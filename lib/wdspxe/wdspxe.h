@@ -154,6 +154,9 @@ typedef struct dpxe_wds_hkey *HKEY, **PHKEY;
 #ifndef ERROR_INSUFFICIENT_BUFFER
 #define ERROR_INSUFFICIENT_BUFFER 122L /* output does not fit */
 #endif
+#ifndef ERROR_BUSY
+#define ERROR_BUSY 170L               /* DpxeReplyAllocate: one is held */
+#endif
 #ifndef ERROR_ALREADY_EXISTS
 #define ERROR_ALREADY_EXISTS 183L
 #endif
@@ -709,8 +712,60 @@ const struct dpxe_dhcp_msg *DpxeRequestDhcpMsg(HANDLE hClientRequest, ULONG uAbi
  * a wrong UDP checksum, so the client drops that reply; nothing else.
  * Same returns as PxeSendReply. Declare it weak as DpxeRequestDhcpMsg.
  */
+#ifndef DPXE_NO_SUM
+#define DPXE_NO_SUM UINT32_MAX /* the same spelling as lib/net's net.h */
+#endif
 DWORD DpxeSendReplySummed(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen,
 			  PXE_ADDRESS *pAddress, DWORD dwPayloadSum);
+
+/*
+ * The worker running hClientRequest: an index below DPXE_MAX_WORKERS, the
+ * same for every request that worker handles; DPXE_NO_WORKER with
+ * ERROR_INVALID_HANDLE for a handle that names no live request.
+ *
+ * For per-worker state without locks and without thread-local storage
+ * (which a dlopen()ed module reaches through a __tls_get_addr call per
+ * access): RECV_REQUEST runs on its request's worker, one call at a time,
+ * so state indexed by this is that call's alone. That holds only inside
+ * RECV_REQUEST: a provider thread completing a request later is not that
+ * worker, and must not touch the worker's state. (The DPDK equivalent is
+ * rte_lcore_id(), which a provider cannot call: it sees wdspxe.h only.)
+ */
+#define DPXE_MAX_WORKERS 32u
+#define DPXE_NO_WORKER 0xffffffffu
+ULONG DpxeRequestWorker(HANDLE hClientRequest);
+
+/*
+ * dpxe's own reply buffer: the cheapest way to answer, for a provider that
+ * answers on the worker, inside RECV_REQUEST. Where PxePacketAllocate hands
+ * the provider a buffer it owns (tagged, tracked, freed by PxePacketFree,
+ * sendable from any thread), this buffer belongs to the request:
+ *
+ *   PVOID b = DpxeReplyAllocate(hClientRequest, uSize);
+ *   ... write the reply, every byte of it, into b ...
+ *   rc = DpxeReplySend(hClientRequest, b, uLen, &addr, DPXE_NO_SUM);
+ *
+ * DpxeReplyAllocate returns at least uSize (<= 1472) bytes, zero-filled
+ * unless the provider set DPXE_PROV_ATTR_NO_ZERO_FILL, with the headroom
+ * for the headers. One per request turn at a time. NULL with:
+ * ERROR_NOT_SUPPORTED for a live request outside the worker's call (a
+ * provider thread; use PxePacketAllocate there), ERROR_INVALID_HANDLE,
+ * ERROR_INVALID_PARAMETER (uSize 0), ERROR_BUSY (one is held and not sent
+ * yet), ERROR_NOT_ENOUGH_MEMORY.
+ *
+ * DpxeReplySend is PxeSendReply (the same PXE_ADDRESS rules, counters and
+ * limits) for that buffer, with the payload sum as DpxeSendReplySummed.
+ * It takes the buffer whatever it returns: sent, or freed on an error; the
+ * provider never frees it and must not touch it again. A buffer never sent
+ * is freed when the call returns. pReply must be the buffer this turn's
+ * DpxeReplyAllocate returned and uLen at most its uSize, else
+ * ERROR_INVALID_PARAMETER (provider_send_fail). Declare both weak (as
+ * DpxeRequestDhcpMsg) and fall back to PxePacketAllocate when they are
+ * absent or say ERROR_NOT_SUPPORTED.
+ */
+PVOID DpxeReplyAllocate(HANDLE hClientRequest, ULONG uSize);
+DWORD DpxeReplySend(HANDLE hClientRequest, PVOID pReply, ULONG uLen, PXE_ADDRESS *pAddress,
+		    DWORD dwPayloadSum);
 
 /*
  * Provider settings. Linux has no registry: a provider's configuration is

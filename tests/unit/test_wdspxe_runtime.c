@@ -803,6 +803,81 @@ test_send_summed(void **state)
 	dpxe_wds_poll(ww, rte_rdtsc());
 }
 
+/* ---- dpxe's own reply buffer (DpxeReplyAllocate / DpxeReplySend) ---- */
+
+static void
+test_reply_buffer(void **state)
+{
+	char err[1024];
+	struct dpxe_frame f;
+	uint8_t *a;
+
+	(void)state;
+	/* sent as is: headers in its headroom, TX the only holder */
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("R", TESTPROV_SO, true, "      mode: reply\n"), NULL), 1);
+	request(PXE);
+	assert_string_equal(events, "init:R;R:recv;R:worker-0;R:sent;");
+	assert_int_equal(n_sent, 1);
+	assert_int_equal(sent[0]->data_off, ZERO_COPY_OFF);
+	assert_int_equal(rte_mbuf_refcnt_read(sent[0]), 1);
+	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[0], uint8_t *),
+					  rte_pktmbuf_data_len(sent[0]), 0, &f), DPXE_DROP_OK);
+	assert_int_equal(dpxe_frame_payload(&f)[0], DPXE_BOOTP_REPLY);
+	assert_int_equal(f.dst_port, 68);
+	assert_int_equal(ctr.replies, 1);
+	assert_int_equal(by_type[DPXE_DHCPOFFER], 1);
+	sent_clear();
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+
+	/* every misuse refused, with its error; the buffer held at the end
+	 * of the call goes back to the pool */
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("M", TESTPROV_SO, true,
+					      "      mode: reply_misuse\n"), NULL), 1);
+	events[0] = '\0';
+	memset(&ctr, 0, sizeof(ctr));
+	request(PXE);
+	assert_string_equal(events, "M:recv;M:worker-0;M:zero-87;M:big-8;M:nobuf-87;"
+				    "M:second-170;M:other-87;M:long-87;M:stale-6;M:flags-87;"
+				    "M:after-87;M:again-1;");
+	assert_int_equal(n_sent, 0);
+	assert_int_equal(ctr.send_fail, 5); /* nobuf, other, long, flags, after */
+	assert_int_equal(ctr.send_after_end, 1); /* stale */
+	assert_int_equal(ctr.leaks_reclaimed, 0); /* the server's buffer, no leak */
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+
+	/* a buffer kept unsent: freed when the call returns */
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("K", TESTPROV_SO, true, "      mode: reply_keep\n"),
+				    NULL), 1);
+	request(PXE);
+	assert_int_equal(n_sent, 0);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+
+	/* outside the worker's call (a provider thread: here the test's own)
+	 * the buffer is not offered; the worker index is */
+	hold_kind(PXE);
+	assert_null(DpxeReplyAllocate(held_req, 300));
+	assert_int_equal(GetLastError(), ERROR_NOT_SUPPORTED);
+	a = PxePacketAllocate(held_prov, held_req, 300);
+	assert_non_null(a);
+	assert_int_equal(DpxeReplySend(held_req, a, 300, NULL, DPXE_NO_SUM), ERROR_NOT_SUPPORTED);
+	assert_int_equal(PxePacketFree(held_prov, held_req, a), ERROR_SUCCESS);
+	assert_int_equal(DpxeRequestWorker(held_req), 0);
+	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_IGNORE), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
+	/* and after the turn, nothing */
+	assert_int_equal(DpxeRequestWorker(held_req), DPXE_NO_WORKER);
+	assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
+	assert_null(DpxeReplyAllocate(held_req, 300));
+	assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
+	assert_int_equal(DpxeReplySend(held_req, a, 300, NULL, DPXE_NO_SUM),
+			 ERROR_INVALID_HANDLE);
+	assert_null(DpxeReplyAllocate(NULL, 300));
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+}
+
 /* ---- async from a provider thread ---- */
 
 static bool async_done(void) { return has_event("async-done") && n_sent >= 1; }
@@ -1353,6 +1428,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_send_then_reclaim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zero_fill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_summed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_buffer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dhcpv6_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dhcpv6_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_service_control, setup, teardown),

@@ -5,6 +5,10 @@
  * a config, each with its own context):
  *   mode:   nbp (reply with DHCP rules, NBP) | twice (nbp, the same buffer
  *           sent twice: "sent2") | send_leak (nbp without PxePacketFree)
+ *           | reply (nbp through DpxeReplyAllocate / DpxeReplySend)
+ *           | reply_misuse (DpxeReply* and DpxeRequestWorker misused,
+ *           each result reported; nothing sent) | reply_keep (allocates a
+ *           DpxeReplyAllocate buffer, never sends it)
  *           | reject | ignore | error
  *           (returns an error code) | async (a thread replies, then
  *           PxeAsyncRecvDone(action)) | hold (pending; the test gets the
@@ -21,6 +25,7 @@
  * exports.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +76,66 @@ async_job(void *arg)
 		wds_test_event(j->c->name, "async-done");
 	free(j);
 	return NULL;
+}
+
+/* Report "<what>-<n>" for a result n. */
+static void
+report(const struct ctx *c, const char *what, unsigned long n)
+{
+	char e[64];
+
+	snprintf(e, sizeof(e), "%s-%lu", what, n);
+	wds_test_event(c->name, e);
+}
+
+/* The reply_* modes: dpxe's own reply buffer, used and misused. */
+static DWORD
+reply_modes(struct ctx *c, HANDLE hReq, PVOID pPacket, ULONG uLen, PXE_ADDRESS *pLocal,
+	    PXE_BOOT_ACTION *pAction)
+{
+	PXE_ADDRESS a = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
+	PXE_ADDRESS bad = { .uFlags = PXE_ADDR_BROADCAST | PXE_ADDR_USE_ADDR, .uAddrLen = 4 };
+	ULONG len = 0;
+	BYTE type = 2, *b;
+
+	*pAction = PXE_BA_IGNORE;
+	report(c, "worker", DpxeRequestWorker(hReq));
+	if (strcmp(c->mode, "reply_misuse") == 0) {
+		/* each refusal, then a buffer held at the end of the call */
+		report(c, "zero", DpxeReplyAllocate(hReq, 0) == NULL ? GetLastError() : 0);
+		report(c, "big", DpxeReplyAllocate(hReq, 1473) == NULL ? GetLastError() : 0);
+		report(c, "nobuf", DpxeReplySend(hReq, pPacket, 10, &a, DPXE_NO_SUM));
+		b = DpxeReplyAllocate(hReq, 300);
+		if (b == NULL)
+			return ERROR_SUCCESS;
+		report(c, "second", DpxeReplyAllocate(hReq, 300) == NULL ? GetLastError() : 0);
+		report(c, "other", DpxeReplySend(hReq, b + 1, 10, &a, DPXE_NO_SUM));
+		report(c, "long", DpxeReplySend(hReq, b, 301, &a, DPXE_NO_SUM));
+		report(c, "stale", DpxeReplySend((HANDLE)((uintptr_t)hReq ^ (1u << 14)), b, 10,
+						  &a, DPXE_NO_SUM));
+		/* bad flags: refused, and the buffer is gone */
+		report(c, "flags", DpxeReplySend(hReq, b, 10, &bad, DPXE_NO_SUM));
+		report(c, "after", DpxeReplySend(hReq, b, 10, &a, DPXE_NO_SUM));
+		report(c, "again", DpxeReplyAllocate(hReq, 300) != NULL);
+		return ERROR_SUCCESS; /* that one is freed when we return */
+	}
+	b = DpxeReplyAllocate(hReq, 300);
+	if (b == NULL) {
+		report(c, "alloc", GetLastError());
+		return ERROR_SUCCESS;
+	}
+	if (strcmp(c->mode, "reply_keep") == 0)
+		return ERROR_SUCCESS;
+	if (PxeDhcpInitialize(pPacket, uLen, b, 300, &len) == 0 &&
+	    PxeDhcpAppendOption(b, 300, &len, 53, 1, &type) == 0 &&
+	    PxeDhcpAppendOption(b, 300, &len, 54, 4, pLocal->bAddress) == 0 &&
+	    PxeDhcpAppendOption(b, 300, &len, 60, 9, "PXEClient") == 0 &&
+	    PxeDhcpAppendOption(b, 300, &len, 255, 0, NULL) == 0 &&
+	    DpxeReplySend(hReq, b, len, &a, DPXE_NO_SUM) == ERROR_SUCCESS) {
+		*pAction = PXE_BA_NBP;
+		wds_test_event(c->name, "sent");
+	}
+	return ERROR_SUCCESS;
 }
 
 static DWORD PXEAPI
@@ -129,6 +194,8 @@ recv_request(HANDLE hReq, PVOID pPacket, ULONG uLen, PXE_ADDRESS *pLocal, PXE_AD
 		PxePacketFree(c->prov, hReq, reply);
 		return ERROR_SUCCESS;
 	}
+	if (strncmp(c->mode, "reply", 5) == 0)
+		return reply_modes(c, hReq, pPacket, uLen, pLocal, pAction);
 	/* nbp: the SampleProvider's pattern */
 	{
 		PVOID reply = PxePacketAllocate(c->prov, hReq, 300);
