@@ -9,8 +9,17 @@
  * not answer (not PXE/HTTP boot, no matching rule, a REQUEST for another
  * server) is PXE_BA_REJECTED so a later provider may take it.
  *
- * Per-packet state is per thread: workers call RecvRequest concurrently,
- * and each keeps its own parse scratch and reply-template cache in
+ * On dpxe it uses dpxe's extensions (wdspxe.h), each only where the
+ * server has it (weak symbols): the host's parse of the request
+ * (DpxeRequestDhcpMsg), per-worker state (DpxeRequestWorker) and the
+ * request's own reply buffer (DpxeReplyAllocate / DpxeReplySend), which
+ * skip a second parse, a __tls_get_addr call and the buffer ownership
+ * tracking per request. With the setting wds_calls_only, or on a server
+ * without them, it does the same through the WDS calls alone.
+ *
+ * Per-packet state (reply-template cache, warning rate limit) is per
+ * worker: workers call RecvRequest concurrently. On dpxe it is indexed by
+ * DpxeRequestWorker (allocated at initialize); elsewhere it lives in
  * thread-local storage, keyed by the provider instance that filled it. The
  * instance itself (config, settings) is read-only after initialize.
  */
@@ -18,6 +27,7 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,35 +56,40 @@
 /* At most one warning trace per thread per this many nanoseconds. */
 #define BOOTFILE_WARN_INTERVAL_NS 1000000000ull
 
-struct bootfile {
-	HANDLE provider;
-	uint64_t id;               /* unique for the process's lifetime */
-	struct dpxe_config *cfg;   /* read-only after initialize */
-	bool trace_requests;
-};
-
-/* One instance's per-thread state. */
+/* One instance's state on one worker (or thread). */
 struct bootfile_slot {
 	uint64_t owner;            /* bootfile.id; 0: empty */
 	uint32_t nsrv;
+	uint32_t warn_suppressed;
+	uint64_t last_warn_ns;
 	/* the cache keys templates by server id pointer: an entry never
 	 * changes while the cache may hold templates made with it */
 	struct dpxe_server_id srv[BOOTFILE_MAX_SERVER_IDS];
 	struct dpxe_proxy_cache cache;
 };
 
+struct bootfile {
+	HANDLE provider;
+	uint64_t id;               /* unique for the process's lifetime */
+	struct dpxe_config *cfg;   /* read-only after initialize */
+	bool trace_requests;
+	bool wds_only;             /* setting wds_calls_only: no Dpxe* calls */
+	bool reply_ext;            /* DpxeReplyAllocate / DpxeReplySend */
+	/* [DPXE_MAX_WORKERS], indexed by DpxeRequestWorker; NULL: the
+	 * thread's slots (tls) */
+	struct bootfile_slot *worker;
+};
+
 struct bootfile_thread {
 	struct dpxe_dhcp_msg msg;  /* parse scratch when the server has none */
 	unsigned int victim;
-	uint64_t last_warn_ns;
-	uint32_t warn_suppressed;
 	struct bootfile_slot slot[BOOTFILE_THREAD_SLOTS];
 };
 
 static _Thread_local struct bootfile_thread tls;
 static atomic_uint_fast64_t next_id = 1;
 
-static const char *const known_settings[] = { "config", "trace_requests" };
+static const char *const known_settings[] = { "config", "trace_requests", "wds_calls_only" };
 
 static struct bootfile_slot *
 thread_slot(struct bootfile_thread *t, const struct bootfile *bf)
@@ -86,10 +101,23 @@ thread_slot(struct bootfile_thread *t, const struct bootfile *bf)
 			return &t->slot[i];
 	s = &t->slot[t->victim];
 	t->victim = (t->victim + 1) % BOOTFILE_THREAD_SLOTS;
+	memset(s, 0, offsetof(struct bootfile_slot, srv));
 	s->owner = bf->id;
-	s->nsrv = 0;
 	dpxe_proxy_cache_init(&s->cache, bf->cfg);
 	return s;
+}
+
+/* This request's state: its worker's on dpxe, else this thread's. */
+static inline struct bootfile_slot *
+request_slot(const struct bootfile *bf, HANDLE hClientRequest)
+{
+	if (bf->worker != NULL) {
+		ULONG w = DpxeRequestWorker(hClientRequest);
+
+		if (w < DPXE_MAX_WORKERS)
+			return &bf->worker[w];
+	}
+	return thread_slot(&tls, bf);
 }
 
 /* The answering port's identity for local address ip (network order). */
@@ -131,7 +159,7 @@ local_ip(const struct bootfile *bf, const PXE_ADDRESS *local)
 
 /* Rate-limited warning: the fast path must not flood the trace. */
 static void
-warn(const struct bootfile *bf, struct bootfile_thread *t, const wchar_t *what,
+warn(const struct bootfile *bf, struct bootfile_slot *t, const wchar_t *what,
      const char *detail)
 {
 	struct timespec ts;
@@ -166,20 +194,57 @@ trace_request(const struct bootfile *bf, const struct dpxe_dhcp_msg *m, const ch
  * dpxe, or a test server). NULL with *r set when it does not parse.
  */
 static const struct dpxe_dhcp_msg *
-request_msg(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen, struct bootfile_thread *t,
+request_msg(const struct bootfile *bf, HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 	    enum dpxe_drop_reason *r)
 {
 	const struct dpxe_dhcp_msg *m = NULL;
 
-	if (DpxeRequestDhcpMsg != NULL)
+	if (!bf->wds_only && DpxeRequestDhcpMsg != NULL)
 		m = DpxeRequestDhcpMsg(hClientRequest, DPXE_DHCP_MSG_ABI_VERSION,
 				       sizeof(struct dpxe_dhcp_msg));
 	if (m != NULL)
 		return m;
 	/* also when the server refused it (ERROR_INVALID_DATA): rare, and
 	 * our parse names the reason for the trace */
-	*r = dpxe_dhcp_parse(pPacket, uPacketLen, &t->msg);
-	return *r == DPXE_DROP_OK ? &t->msg : NULL;
+	*r = dpxe_dhcp_parse(pPacket, uPacketLen, &tls.msg);
+	return *r == DPXE_DROP_OK ? &tls.msg : NULL;
+}
+
+/*
+ * A reply buffer: the request's own (DpxeReplyAllocate) where dpxe offers
+ * it, else a PxePacketAllocate one (*own set: the provider frees it).
+ */
+static uint8_t *
+reply_buffer(const struct bootfile *bf, HANDLE hClientRequest, bool *own)
+{
+	uint8_t *buf = NULL;
+
+	if (bf->reply_ext)
+		buf = DpxeReplyAllocate(hClientRequest, BOOTFILE_REPLY_CAP);
+	*own = buf == NULL;
+	if (buf == NULL) /* also when the server says not here (a thread) */
+		buf = PxePacketAllocate(bf->provider, hClientRequest, BOOTFILE_REPLY_CAP);
+	return buf;
+}
+
+/* Send len bytes of buf (sum: their checksum sum, or DPXE_NO_SUM) and let
+ * go of buf, whichever way it was allocated. */
+static DWORD
+reply_send(const struct bootfile *bf, HANDLE hClientRequest, uint8_t *buf, bool own, size_t len,
+	   PXE_ADDRESS *dest, uint32_t sum)
+{
+	DWORD err;
+
+	if (!own)
+		return DpxeReplySend(hClientRequest, buf, (ULONG)len, dest, sum);
+	/* the template knows the payload's checksum sum: pass it on (the
+	 * call takes DPXE_NO_SUM as PxeSendReply does) */
+	if (!bf->wds_only && DpxeSendReplySummed != NULL)
+		err = DpxeSendReplySummed(hClientRequest, buf, (ULONG)len, dest, sum);
+	else
+		err = PxeSendReply(hClientRequest, buf, (ULONG)len, dest);
+	PxePacketFree(bf->provider, hClientRequest, buf);
+	return err;
 }
 
 static DWORD PXEAPI
@@ -188,7 +253,6 @@ bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 	      PXE_BOOT_ACTION *pAction, PVOID pContext)
 {
 	const struct bootfile *bf = pContext;
-	struct bootfile_thread *t = &tls;
 	PXE_ADDRESS dest = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
 	const struct dpxe_server_id *srv;
 	const struct dpxe_dhcp_msg *msg;
@@ -198,13 +262,13 @@ bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 	uint16_t dst_port;
 	uint32_t ip, sum;
 	size_t len;
-	DWORD err;
+	bool own;
 
 	(void)pRemoteAddress;
 	*pAction = PXE_BA_REJECTED;
 	if (pLocalAddress == NULL || pLocalAddress->uAddrLen != 4)
 		return ERROR_SUCCESS; /* DHCPv6: not ours */
-	msg = request_msg(hClientRequest, pPacket, uPacketLen, t, &r);
+	msg = request_msg(bf, hClientRequest, pPacket, uPacketLen, &r);
 	if (msg == NULL) {
 		if (bf->trace_requests)
 			PxeTrace(bf->provider, PXE_TRACE_VERBOSE, L"not parsed: %S",
@@ -217,41 +281,36 @@ bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 			trace_request(bf, msg, dpxe_drop_reason_name(DPXE_DROP_NOT_PXE_CLIENT));
 		return ERROR_SUCCESS;
 	}
+	slot = request_slot(bf, hClientRequest);
 	ip = local_ip(bf, pLocalAddress);
 	if (ip == 0) {
-		warn(bf, t, L"request passed on", "no local IPv4 address to answer from");
+		warn(bf, slot, L"request passed on", "no local IPv4 address to answer from");
 		return ERROR_SUCCESS;
 	}
 	dst_port = pLocalAddress->uPort ? pLocalAddress->uPort : DPXE_DHCP_SERVER_PORT;
 
-	buf = PxePacketAllocate(bf->provider, hClientRequest, BOOTFILE_REPLY_CAP);
+	buf = reply_buffer(bf, hClientRequest, &own);
 	if (buf == NULL) {
 		/* as the built-in path on mbuf exhaustion: drop, counted by
 		 * the server; a later provider could not allocate either */
 		*pAction = PXE_BA_IGNORE;
-		warn(bf, t, L"request dropped", "PxePacketAllocate failed");
+		warn(bf, slot, L"request dropped", "PxePacketAllocate failed");
 		return ERROR_SUCCESS;
 	}
-	slot = thread_slot(t, bf);
 	srv = server_id(slot, bf, ip);
 	r = dpxe_proxy_reply_cached(&slot->cache, bf->cfg, srv, msg, dst_port,
 				    buf, BOOTFILE_REPLY_CAP, &len, &reply_type, &sum);
 	if (r != DPXE_DROP_OK) {
-		PxePacketFree(bf->provider, hClientRequest, buf);
+		/* a DpxeReplyAllocate buffer goes back when we return */
+		if (own)
+			PxePacketFree(bf->provider, hClientRequest, buf);
 		if (bf->trace_requests)
 			trace_request(bf, msg, dpxe_drop_reason_name(r));
 		return ERROR_SUCCESS;
 	}
-	/* the template knows the payload's checksum sum: pass it on (the
-	 * call takes DPXE_NO_SUM as PxeSendReply does) */
-	if (DpxeSendReplySummed != NULL)
-		err = DpxeSendReplySummed(hClientRequest, buf, (ULONG)len, &dest, sum);
-	else
-		err = PxeSendReply(hClientRequest, buf, (ULONG)len, &dest);
-	PxePacketFree(bf->provider, hClientRequest, buf);
-	if (err != ERROR_SUCCESS) {
+	if (reply_send(bf, hClientRequest, buf, own, len, &dest, sum) != ERROR_SUCCESS) {
 		*pAction = PXE_BA_IGNORE;
-		warn(bf, t, L"reply not sent", "PxeSendReply failed");
+		warn(bf, slot, L"reply not sent", "PxeSendReply failed");
 		return ERROR_SUCCESS;
 	}
 	*pAction = PXE_BA_NBP;
@@ -263,8 +322,28 @@ bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 static void
 bootfile_free(struct bootfile *bf)
 {
+	free(bf->worker);
 	dpxe_config_free(bf->cfg);
 	free(bf);
+}
+
+/* On dpxe, one state per worker, made here rather than on a worker's first
+ * request (DPXE_MAX_WORKERS x ~20 KB). */
+static DWORD
+per_worker_state(struct bootfile *bf)
+{
+	if (bf->wds_only || DpxeRequestWorker == NULL)
+		return ERROR_SUCCESS; /* thread-local slots */
+	bf->worker = calloc(DPXE_MAX_WORKERS, sizeof(*bf->worker));
+	if (bf->worker == NULL) {
+		PxeTrace(bf->provider, PXE_TRACE_ERROR, L"out of memory");
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	for (unsigned int i = 0; i < DPXE_MAX_WORKERS; i++) {
+		bf->worker[i].owner = bf->id;
+		dpxe_proxy_cache_init(&bf->worker[i].cache, bf->cfg);
+	}
+	return ERROR_SUCCESS;
 }
 
 static DWORD PXEAPI
@@ -322,8 +401,12 @@ PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 	if (err == ERROR_SUCCESS)
 		err = dpxe_ps_get_bool(hProvider, hProviderKey, "trace_requests",
 				       &bf->trace_requests);
+	if (err == ERROR_SUCCESS)
+		err = dpxe_ps_get_bool(hProvider, hProviderKey, "wds_calls_only",
+				       &bf->wds_only);
 	if (err != ERROR_SUCCESS)
 		goto fail;
+	bf->reply_ext = !bf->wds_only && DpxeReplyAllocate != NULL && DpxeReplySend != NULL;
 	path = DpxeProviderGetSetting(hProviderKey, "config");
 	if (path == NULL)
 		path = DpxeProviderGetSetting(hProviderKey, DPXE_SETTING_CONFIG_PATH);
@@ -335,6 +418,8 @@ PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 		goto fail;
 	}
 	err = load_config(bf, path);
+	if (err == ERROR_SUCCESS)
+		err = per_worker_state(bf);
 	if (err != ERROR_SUCCESS)
 		goto fail;
 

@@ -35,6 +35,13 @@ const struct dpxe_dhcp_msg *DpxeRequestDhcpMsg(HANDLE hClientRequest, ULONG uAbi
 /** DpxeSendReplySummed (wdspxe.h), weak: PxeSendReply when it is NULL. */
 DWORD DpxeSendReplySummed(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen,
 			  PXE_ADDRESS *pAddress, DWORD dwPayloadSum) __attribute__((weak));
+/** DpxeRequestWorker (wdspxe.h), weak: thread-local state when it is NULL. */
+ULONG DpxeRequestWorker(HANDLE hClientRequest) __attribute__((weak));
+/** DpxeReplyAllocate / DpxeReplySend (wdspxe.h), weak: PxePacketAllocate,
+ * PxeSendReply and PxePacketFree when they are NULL. */
+PVOID DpxeReplyAllocate(HANDLE hClientRequest, ULONG uSize) __attribute__((weak));
+DWORD DpxeReplySend(HANDLE hClientRequest, PVOID pReply, ULONG uLen, PXE_ADDRESS *pAddress,
+		    DWORD dwPayloadSum) __attribute__((weak));
 
 #ifdef __cplusplus
 }

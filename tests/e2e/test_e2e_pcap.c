@@ -2644,9 +2644,12 @@ test_vlan_port(void **state)
  * client through, then the bootfile provider holding the same boot rules.
  * Boot policy moved out of the dataplane must not change a single byte on
  * the wire: every frame out equals the built-in run's, in the same order.
+ * Twice: bootfile on dpxe's extensions (the host's parse, per-worker state,
+ * the request's own reply buffer), and on the WDS calls alone
+ * (wds_calls_only: its own parse, thread-local state, PxePacketAllocate).
  */
 static void
-test_provider_chain_same_bytes(void **state)
+provider_chain_same_bytes(const char *bootfile_settings)
 {
 	struct world w = { 0 };
 	char err[1024], cfg[512];
@@ -2654,7 +2657,6 @@ test_provider_chain_same_bytes(void **state)
 	FILE *f;
 	long long replies = -1, tx = -1, arp = -1, rejected = -1;
 
-	(void)state;
 	if (filter_so == NULL || bootfile_so == NULL)
 		skip();
 	base = e2e_read_file(CONFIG);
@@ -2666,8 +2668,8 @@ test_provider_chain_same_bytes(void **state)
 	fprintf(f, "%s\nproviders:\n"
 		"  - name: gate\n    module: %s\n    settings:\n"
 		"      policy: allow\n"
-		"  - name: bootfile\n    module: %s\n",
-		base, filter_so, bootfile_so);
+		"  - name: bootfile\n    module: %s\n%s",
+		base, filter_so, bootfile_so, bootfile_settings);
 	fclose(f);
 	free(base);
 
@@ -2679,8 +2681,8 @@ test_provider_chain_same_bytes(void **state)
 		fail_msg("%s", err);
 	}
 	unlink(cfg);
-	print_message("e2e: provider chain, %zu frames in, %zu out (built-in: "
-		      "%zu), dpxe ran %.2f s\n",
+	print_message("e2e: provider chain%s, %zu frames in, %zu out (built-in: "
+		      "%zu), dpxe ran %.2f s\n", *bootfile_settings ? " (WDS calls only)" : "",
 		      w.cases.n, w.nact, main_run.nact, w.seconds);
 	if (w.out[0].n != main_run.out[0].n)
 		w.failed_any = true;
@@ -2727,6 +2729,20 @@ test_provider_chain_same_bytes(void **state)
 	world_free(&w);
 }
 
+static void
+test_provider_chain_same_bytes(void **state)
+{
+	(void)state;
+	provider_chain_same_bytes("");
+}
+
+static void
+test_provider_chain_wds_calls_only(void **state)
+{
+	(void)state;
+	provider_chain_same_bytes("    settings:\n      wds_calls_only: true\n");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2747,6 +2763,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_no_unexpected_reply),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_provider_chain_same_bytes),
+		cmocka_unit_test(test_provider_chain_wds_calls_only),
 	};
 	const struct CMUnitTest more[] = {
 		cmocka_unit_test(test_vlan_port),
