@@ -11,10 +11,11 @@
 #
 # Defaults: 5 runs of 10 s per program, 1024 distinct clients, results in
 # bench/results/ (pcap-rate.json and pcap-rate.md). Bounded: refuses settings
-# that could take more than ~4.5 minutes; every process runs under timeout.
-# --provider: instead of testpmd, the other program is dpxe answering the
-# same pcap through the bootfile WDS provider (same rules), so the same-run
-# ratio is the provider path's cost over the built-in path
+# that could take more than ~5 minutes; every process runs under timeout.
+# --provider: instead of testpmd, the other programs are dpxe answering the
+# same pcap through the bootfile WDS provider (same rules), once on dpxe's
+# provider extensions and once on the WDS calls alone (wds_calls_only), so
+# the same-run ratios are the provider path's cost over the built-in path
 # (pcap-rate-provider.{json,md}). --build: the build directory to use
 # (default build-bench/, configured as a release build if absent).
 set -euo pipefail
@@ -44,10 +45,13 @@ for v in "$RUNS" "$SECS" "$PKTS"; do
 	[[ "$v" =~ ^[1-9][0-9]*$ ]] || { echo "pcap-rate: $v is not a positive integer" >&2; exit 2; }
 done
 # each run costs SECS plus ~3 s of EAL start-up/tear-down (testpmd also
-# waits WARM s before its measuring window)
+# waits WARM s before its measuring window; with --provider each dpxe run
+# has a 1 s twin, ~4 s more)
 WARM=2
-if [ $((RUNS * (2 * SECS + WARM + 8))) -gt 240 ]; then
-	echo "pcap-rate: $RUNS runs x 2 x $SECS s would exceed the 4-minute budget" >&2
+NPROG=2
+[ $PROVIDER = 1 ] && NPROG=3
+if [ $((RUNS * NPROG * (SECS + 7))) -gt 300 ]; then
+	echo "pcap-rate: $RUNS runs x $NPROG x $SECS s would exceed the 5-minute budget" >&2
 	exit 2
 fi
 
@@ -71,14 +75,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# the provider configuration: the same file plus a chain of one provider,
-# bootfile, reading its rules from that same file (dpxe.config)
+# the provider configurations: the same file plus a chain of one provider,
+# bootfile, reading its rules from that same file (dpxe.config); the second
+# with wds_calls_only (none of dpxe's provider extensions)
 PCFG=$TMP/pcap-rate-provider.yaml
+PCFG_WDS=$TMP/pcap-rate-provider-wds.yaml
 {
 	cat "$CFG"
 	printf 'providers:\n  - name: bootfile\n    module: %s\n    critical: true\n' \
 		"$BUILD/providers/bootfile/libbootfile.so"
 } >"$PCFG"
+{
+	cat "$PCFG"
+	printf '    settings:\n      wds_calls_only: true\n'
+} >"$PCFG_WDS"
 
 PCAP=$TMP/discovers.pcap
 /usr/bin/python3 "$ROOT/bench/make-discovers.py" "$PCAP" "$PKTS"
@@ -113,6 +123,7 @@ run_dpxe() { # run-number [config [tag [seconds [short]]]]
 	fi
 }
 run_provider() { run_dpxe "$1" "$PCFG" prov; }
+run_provider_wds() { run_dpxe "$1" "$PCFG_WDS" provwds; }
 
 # testpmd: main lcore on the other CPU (it only blocks on the command line),
 # one forwarding lcore on CPU $CPU; io forwarding from port 0 back to port 0.
@@ -138,7 +149,11 @@ echo "pcap-rate: $RUNS runs x $SECS s each of dpxe and $OTHER, $PKTS clients, CP
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)   # other work on the 2 cores = noise
 for i in $(seq 1 "$RUNS"); do
 	# alternate which goes first so slow drift does not favour one side
-	if [ $((i % 2)) -eq 1 ]; then
+	if [ $PROVIDER = 1 ] && [ $((i % 2)) -eq 1 ]; then
+		run_dpxe "$i"; run_provider "$i"; run_provider_wds "$i"
+	elif [ $PROVIDER = 1 ]; then
+		run_provider_wds "$i"; run_provider "$i"; run_dpxe "$i"
+	elif [ $((i % 2)) -eq 1 ]; then
 		run_dpxe "$i"; run_$OTHER "$i"
 	else
 		run_$OTHER "$i"; run_dpxe "$i"
@@ -185,12 +200,12 @@ def load(tag, i):
     by_type = sum(tot["replies"].values())
     # a provider's replies: provider_replies; by DHCP type too, when the
     # dataplane wires the runtime's by-type count (then both must agree)
-    replies = tot["provider_replies"] if tag == "prov" else by_type
+    replies = tot["provider_replies"] if tag.startswith("prov") else by_type
     drops = sum(tot["drops"].values())
     if replies == 0 or tot["tx"] != replies or drops or tot["tx_full"]:
         raise SystemExit(f"pcap-rate: {tag} run {i}: replies {replies} tx "
                          f"{tot['tx']} drops {drops} tx_full {tot['tx_full']}")
-    if tag == "prov" and by_type not in (0, replies):
+    if tag.startswith("prov") and by_type not in (0, replies):
         raise SystemExit(f"pcap-rate: provider run {i}: replies by type "
                          f"{by_type} != provider_replies {replies}")
     return replies / secs, tot["busy_cycles"] / tot["busy_packets"], st["tsc_hz"]
@@ -199,15 +214,20 @@ def load(tag, i):
 rows = []
 for i in range(1, runs + 1):
     b_rate, b_cyc, hz = load("dpxe", i)
-    p_rate, p_cyc, _ = load("prov", i)
-    b_cpu, p_cpu = cpu_cycles("dpxe", i, hz), cpu_cycles("prov", i, hz)
-    rows.append({"run": i, "order": "builtin,provider" if i % 2 else "provider,builtin",
-                 "builtin_replies_per_s": round(b_rate), "builtin_cycles": round(b_cyc, 1),
-                 "provider_replies_per_s": round(p_rate), "provider_cycles": round(p_cyc, 1),
-                 "cycles_ratio": round(p_cyc / b_cyc, 4),
-                 "builtin_cpu_cycles": round(b_cpu, 1) if b_cpu else None,
-                 "provider_cpu_cycles": round(p_cpu, 1) if p_cpu else None,
-                 "cpu_cycles_ratio": round(p_cpu / b_cpu, 4) if b_cpu and p_cpu else None})
+    b_cpu = cpu_cycles("dpxe", i, hz)
+    row = {"run": i, "order": "builtin,provider,wds" if i % 2 else "wds,provider,builtin",
+           "builtin_replies_per_s": round(b_rate), "builtin_cycles": round(b_cyc, 1),
+           "builtin_cpu_cycles": round(b_cpu, 1) if b_cpu else None}
+    # provider: bootfile on dpxe's extensions; wds: bootfile on the WDS calls alone
+    for tag, key in (("prov", "provider"), ("provwds", "wds")):
+        p_rate, p_cyc, _ = load(tag, i)
+        p_cpu = cpu_cycles(tag, i, hz)
+        row.update({f"{key}_replies_per_s": round(p_rate), f"{key}_cycles": round(p_cyc, 1),
+                    f"{key}_cycles_ratio": round(p_cyc / b_cyc, 4),
+                    f"{key}_cpu_cycles": round(p_cpu, 1) if p_cpu else None,
+                    f"{key}_cpu_cycles_ratio": round(p_cpu / b_cpu, 4) if b_cpu and p_cpu
+                    else None})
+    rows.append(row)
 
 
 def med(k):
@@ -215,10 +235,7 @@ def med(k):
     return statistics.median(v) if v else None
 
 
-summary = {k: med(k) for k in ("builtin_replies_per_s", "builtin_cycles",
-                               "provider_replies_per_s", "provider_cycles", "cycles_ratio",
-                               "builtin_cpu_cycles", "provider_cpu_cycles",
-                               "cpu_cycles_ratio")}
+summary = {k: med(k) for k in rows[0] if k not in ("run", "order")}
 summary["budget_ratio"] = 1.15
 result = {"benchmark": "bench/pcap-rate.sh --provider", "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
           "loadavg_before": os.environ["LOAD_BEFORE"], "loadavg_after": os.environ["LOAD_AFTER"],
@@ -228,17 +245,22 @@ with open(f"{out}/pcap-rate-provider.json", "w") as f:
     json.dump(result, f, indent=1)
     f.write("\n")
 fmt = lambda v, f: "n/a" if v is None else format(v, f)
-md = ["| run | order | built-in replies/s | provider replies/s | built-in cycles/pkt | "
-      "provider cycles/pkt | provider/built-in | built-in CPU cycles/reply | "
-      "provider CPU cycles/reply | provider/built-in (CPU) |",
-      "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+md = ["| run | order | built-in replies/s | provider replies/s | WDS-only replies/s | "
+      "built-in cycles/pkt | provider cycles/pkt | WDS-only cycles/pkt | "
+      "provider/built-in | WDS-only/built-in | provider/built-in (CPU) | "
+      "WDS-only/built-in (CPU) |",
+      "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
 for r in rows + [dict(summary, run="**median**", order="")]:
     md.append(f"| {r['run']} | {r['order']} | {fmt(r['builtin_replies_per_s'], ',.0f')} | "
-              f"{fmt(r['provider_replies_per_s'], ',.0f')} | {fmt(r['builtin_cycles'], '.0f')} | "
-              f"{fmt(r['provider_cycles'], '.0f')} | {fmt(r['cycles_ratio'], '.3f')} | "
-              f"{fmt(r['builtin_cpu_cycles'], '.0f')} | {fmt(r['provider_cpu_cycles'], '.0f')} | "
-              f"{fmt(r['cpu_cycles_ratio'], '.3f')} |")
+              f"{fmt(r['provider_replies_per_s'], ',.0f')} | "
+              f"{fmt(r['wds_replies_per_s'], ',.0f')} | {fmt(r['builtin_cycles'], '.0f')} | "
+              f"{fmt(r['provider_cycles'], '.0f')} | {fmt(r['wds_cycles'], '.0f')} | "
+              f"{fmt(r['provider_cycles_ratio'], '.3f')} | {fmt(r['wds_cycles_ratio'], '.3f')} | "
+              f"{fmt(r['provider_cpu_cycles_ratio'], '.3f')} | "
+              f"{fmt(r['wds_cpu_cycles_ratio'], '.3f')} |")
 md.append("")
+md.append(f"provider: bootfile on dpxe's provider extensions; WDS-only: bootfile with "
+          f"wds_calls_only (what a provider ported from WDS pays)")
 md.append(f"budget: provider/built-in <= 1.15 (informational); load average before "
           f"{result['loadavg_before']}, after {result['loadavg_after']}")
 text = "\n".join(md) + "\n"
