@@ -18,6 +18,7 @@
 
 #include <rte_log.h>
 
+#include "dhcp.h"
 #include "wds_rt_internal.h"
 
 struct wds_provider wds_chain[DPXE_WDS_MAX_PROVIDERS];
@@ -66,6 +67,26 @@ PxeRegisterCallback(HANDLE hProvider, PXE_CALLBACK_TYPE CallbackType,
 		p->control_ctx = pContext;
 		break;
 	}
+	return ERROR_SUCCESS;
+}
+
+DWORD
+DpxeRegisterRecvRequestEx(HANDLE hProvider, PFN_DPXE_PROVIDER_RECV_REQUEST_EX pfnRecv,
+			  PVOID pContext, ULONG uDhcpMsgAbi, ULONG uDhcpMsgSize)
+{
+	struct wds_provider *p = wds_provider_from_handle(hProvider);
+
+	if (p == NULL)
+		return ERROR_INVALID_HANDLE;
+	if (pfnRecv == NULL)
+		return ERROR_INVALID_PARAMETER;
+	/* pMsg would be misread by a provider built against another lib/dhcp;
+	 * like the callbacks, set only before the first request */
+	if (uDhcpMsgAbi != DPXE_DHCP_MSG_ABI_VERSION || uDhcpMsgSize != sizeof(struct dpxe_dhcp_msg) ||
+	    !p->in_init)
+		return ERROR_NOT_SUPPORTED;
+	p->recv_ex = pfnRecv;
+	p->recv_ex_ctx = pContext;
 	return ERROR_SUCCESS;
 }
 

@@ -92,6 +92,7 @@ struct wds_pkt_tag {
 };
 _Static_assert(TAG_BACK >= sizeof(struct wds_pkt_tag) + MAX_HDR,
 	       "the headroom holds the tag and the longest headers");
+_Static_assert(RTE_PKTMBUF_HEADROOM >= MAX_HDR, "a fresh mbuf's headroom holds the headers");
 
 struct wds_req {
 	uint32_t gen;       /* atomic; never 0 */
@@ -101,15 +102,18 @@ struct wds_req {
 	uint32_t done_gen;  /* atomic: the turn whose PxeAsyncRecvDone was taken */
 	uint16_t prov;      /* index in wds_chain of the provider's turn */
 	uint32_t sends;     /* atomic: PxeSendReply calls in this turn */
-	bool is_dhcp, is_pxe;
+	bool is_dhcp, is_pxe; /* DHCPv6 only: PxeDhcpv6IsValid's verdict */
 	bool parsed;        /* the worker's parse (msgs[slot]) is valid */
 	bool v6;            /* a DHCPv6 request: u6 describes its IPv6/UDP */
 	struct dpxe_udp6 u6;
 	struct rte_mbuf *m; /* the request frame; pPacket points into it */
-	/* DpxeReplyAllocate's buffer of this turn, not sent yet, and the
-	 * size asked for; the worker's alone (only its call may use them) */
+	/* DpxeReplyAllocate's buffer of this call, the size asked for and the
+	 * descriptor handed out with it; the worker's alone (only its call
+	 * may use them). reply and reply_size are the truth, desc the
+	 * provider's to write. */
 	struct rte_mbuf *reply;
 	uint32_t reply_size;
+	struct dpxe_reply desc;
 	struct dpxe_frame f;
 	const uint8_t *payload;
 	uint16_t payload_len;
@@ -129,6 +133,7 @@ struct fifo_ent {
 struct dpxe_wds_worker {
 	struct dpxe_wds_worker_conf c;
 	struct dpxe_udp4_spec spec4; /* what every IPv4 reply shares */
+	uint32_t reply_max;          /* DpxeReplyAllocate's largest: the pool's room */
 	struct rte_ring *ring;
 	uintptr_t pool_lo, pool_hi;
 	uint64_t timeout_tsc;
@@ -534,7 +539,7 @@ out:
 /* The DHCP message type of a reply (option 53), 0 (BOOTP) when it has none;
  * the replies are counted by it. dpxe's replies and PxeDhcpInitialize +
  * PxeDhcpAppendOption put 53 first, so this is a short look. */
-static uint8_t
+static __rte_always_inline uint8_t
 reply_type(LPCVOID pkt, ULONG len)
 {
 	const uint8_t *b = pkt;
@@ -569,7 +574,7 @@ addr_flags_ok(const PXE_ADDRESS *a, ULONG flags, uint16_t *port)
 	return true;
 }
 
-static DWORD
+static __rte_always_inline DWORD
 pick_dest(const struct dpxe_dhcp_msg *msg, const struct dpxe_frame *f, LPCVOID pkt,
 	  ULONG len, uint8_t type, const PXE_ADDRESS *a, struct dpxe_udp4_spec *s)
 {
@@ -719,57 +724,31 @@ tx_reply(struct dpxe_wds_worker *ww, struct rte_mbuf *m)
 	ww->c.tx(ww->c.tx_ctx, m);
 }
 
-/* PxeSendReply, with the payload's one's complement sum when the caller
- * knows it (DPXE_NO_SUM: sum it here). given: DpxeReplySend's buffer,
- * which holds pPacket; send_reply takes it (*given = NULL) once the frame
- * is to be written into it, and frees it on a later error. */
-static DWORD
-send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS *pAddress,
-	   uint32_t psum, struct rte_mbuf **given)
+/*
+ * Build and send a reply to request r (turn gen) whose send was counted:
+ * pPacket's uPacketLen bytes with the payload's one's complement sum psum
+ * (DPXE_NO_SUM: sum it here), to pAddress. cur: on the worker, on a turn
+ * that cannot end meanwhile. given: the request's own reply buffer (the
+ * DpxeReplyAllocate one), which holds pPacket; it is taken (*given = NULL)
+ * once the frame is to be written into it, and freed on a later error.
+ * Inlined into each caller: each gets the code of its own case only.
+ */
+static __rte_always_inline DWORD
+emit(struct dpxe_wds_worker *ww, struct wds_req *r, uint32_t gen, bool cur, LPCVOID pPacket,
+     ULONG uPacketLen, PXE_ADDRESS *pAddress, uint32_t psum, struct rte_mbuf **given)
 {
-	struct dpxe_wds_worker *ww;
 	const struct dpxe_frame *fp;
 	const struct dpxe_udp6 *up;
 	struct dpxe_udp4_spec s;
 	struct dpxe_udp6_spec s6;
 	struct dpxe_frame f;
 	struct dpxe_udp6 u6;
-	struct wds_req *r;
 	bool v6;
 	struct rte_mbuf *out;
-	uint32_t gen, sends;
 	size_t hdr, len, room;
 	uint8_t *frame, type;
 	DWORD rc = ERROR_SUCCESS;
-	bool cur;
 
-	/* cur: the worker, in this request's call; the turn cannot end
-	 * before we return, so none of the "still" checks below apply */
-	if ((r = cur_req(hClientRequest)) != NULL) {
-		cur = true;
-		ww = wds_t.self;
-		gen = (uint32_t)(wds_t.h >> (H_SLOT_BITS + H_WORKER_BITS));
-	} else if ((r = req_from_handle(hClientRequest, &ww, &gen)) != NULL) {
-		cur = false;
-	} else {
-		if ((ww = worker_of(hClientRequest)) != NULL)
-			DPXE_WDS_COUNT(ww->c.counters, send_after_end);
-		return ERROR_INVALID_HANDLE;
-	}
-	if (pPacket == NULL || uPacketLen == 0 || uPacketLen > DPXE_WDS_MAX_PAYLOAD)
-		return ERROR_INVALID_PARAMETER;
-	/* the worker counts without a locked add (a provider thread sending
-	 * at the same moment may make the cap one send looser) */
-	if (wds_t.self == ww) {
-		sends = __atomic_load_n(&r->sends, __ATOMIC_RELAXED);
-		__atomic_store_n(&r->sends, sends + 1, __ATOMIC_RELAXED);
-	} else {
-		sends = __atomic_fetch_add(&r->sends, 1, __ATOMIC_RELAXED);
-	}
-	if (sends >= DPXE_WDS_MAX_SENDS) {
-		DPXE_WDS_COUNT(ww->c.counters, send_flood);
-		return ERROR_NOT_ENOUGH_MEMORY;
-	}
 	/* another thread reads seqlock-style: copy what we need, then check
 	 * the turn did not end meanwhile (the slot could be reused and
 	 * rewritten); the worker itself is the only writer, so it reads in
@@ -811,7 +790,6 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		s.src_port = fp->dst_port;
 		hdr = dpxe_udp4_header_len(&s);
 	}
-
 	if (given != NULL) {
 		/* the headroom takes the headers (DpxeReplyAllocate checked) */
 		out = *given;
@@ -874,10 +852,51 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 	return ERROR_SUCCESS;
 }
 
+/* PxeSendReply, with the payload's sum when the caller knows it. Inlined
+ * into PxeSendReply and DpxeSendReplySummed. */
+static __rte_always_inline DWORD
+send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS *pAddress,
+	   uint32_t psum)
+{
+	struct dpxe_wds_worker *ww;
+	struct wds_req *r;
+	uint32_t gen, sends;
+	bool cur;
+
+	/* cur: the worker, in this request's call; the turn cannot end
+	 * before we return, so none of the "still" checks apply */
+	if ((r = cur_req(hClientRequest)) != NULL) {
+		cur = true;
+		ww = wds_t.self;
+		gen = (uint32_t)(wds_t.h >> (H_SLOT_BITS + H_WORKER_BITS));
+	} else if ((r = req_from_handle(hClientRequest, &ww, &gen)) != NULL) {
+		cur = false;
+	} else {
+		if ((ww = worker_of(hClientRequest)) != NULL)
+			DPXE_WDS_COUNT(ww->c.counters, send_after_end);
+		return ERROR_INVALID_HANDLE;
+	}
+	if (pPacket == NULL || uPacketLen == 0 || uPacketLen > DPXE_WDS_MAX_PAYLOAD)
+		return ERROR_INVALID_PARAMETER;
+	/* the worker counts without a locked add (a provider thread sending
+	 * at the same moment may make the cap one send looser) */
+	if (wds_t.self == ww) {
+		sends = __atomic_load_n(&r->sends, __ATOMIC_RELAXED);
+		__atomic_store_n(&r->sends, sends + 1, __ATOMIC_RELAXED);
+	} else {
+		sends = __atomic_fetch_add(&r->sends, 1, __ATOMIC_RELAXED);
+	}
+	if (sends >= DPXE_WDS_MAX_SENDS) {
+		DPXE_WDS_COUNT(ww->c.counters, send_flood);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	return emit(ww, r, gen, cur, pPacket, uPacketLen, pAddress, psum, NULL);
+}
+
 DWORD PXEAPI
 PxeSendReply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS *pAddress)
 {
-	return send_reply(hClientRequest, pPacket, uPacketLen, pAddress, DPXE_NO_SUM, NULL);
+	return send_reply(hClientRequest, pPacket, uPacketLen, pAddress, DPXE_NO_SUM);
 }
 
 DWORD
@@ -886,7 +905,7 @@ DpxeSendReplySummed(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen,
 {
 	/* DPXE_NO_SUM is no sum at all: a folded one's complement sum of a
 	 * payload never reaches it, so it cannot be confused with one */
-	return send_reply(hClientRequest, pPacket, uPacketLen, pAddress, dwPayloadSum, NULL);
+	return send_reply(hClientRequest, pPacket, uPacketLen, pAddress, dwPayloadSum);
 }
 
 /* ---- the request's own reply buffer, and its worker ---- */
@@ -903,12 +922,37 @@ not_in_call(HANDLE hClientRequest)
 								 : ERROR_INVALID_HANDLE;
 }
 
-PVOID
+/* The request's own reply buffer of uSize (<= reply_max) bytes for
+ * provider p, and its descriptor; NULL when the pool is empty. */
+static __rte_always_inline struct dpxe_reply *
+reply_prepare(struct dpxe_wds_worker *ww, struct wds_req *r, const struct wds_provider *p,
+	      uint32_t uSize)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ww->c.pool);
+
+	/* a fresh mbuf has RTE_PKTMBUF_HEADROOM (>= MAX_HDR) before its data
+	 * and room for reply_max bytes after: dpxe_wds_worker_create saw to
+	 * both, so no per-buffer check */
+	if (m == NULL)
+		return NULL;
+	r->reply = m;
+	r->reply_size = uSize;
+	r->desc = (struct dpxe_reply){
+		.pBuffer = rte_pktmbuf_mtod(m, void *),
+		.uSize = uSize,
+		.uWorker = ww->c.index,
+		.dwPayloadSum = DPXE_NO_SUM,
+	};
+	if (wants_zero_fill(p))
+		memset(r->desc.pBuffer, 0, uSize);
+	return &r->desc;
+}
+
+struct dpxe_reply *
 DpxeReplyAllocate(HANDLE hClientRequest, ULONG uSize)
 {
 	struct wds_req *r = cur_req(hClientRequest);
-	struct rte_mbuf *m;
-	void *p;
+	struct dpxe_wds_worker *ww = wds_t.self;
 
 	if (r == NULL) {
 		SetLastError(not_in_call(hClientRequest));
@@ -922,51 +966,36 @@ DpxeReplyAllocate(HANDLE hClientRequest, ULONG uSize)
 		SetLastError(ERROR_BUSY);
 		return NULL;
 	}
-	if (uSize > DPXE_WDS_MAX_PAYLOAD || (m = rte_pktmbuf_alloc(wds_t.self->c.pool)) == NULL) {
+	if (uSize > ww->reply_max || reply_prepare(ww, r, wds_t.p, uSize) == NULL) {
 		SetLastError(ERROR_NOT_ENOUGH_MEMORY);
 		return NULL;
 	}
-	if (rte_pktmbuf_tailroom(m) < uSize || rte_pktmbuf_headroom(m) < MAX_HDR) {
-		rte_pktmbuf_free(m);
-		SetLastError(ERROR_NOT_ENOUGH_MEMORY);
-		return NULL;
-	}
-	r->reply = m;
-	r->reply_size = uSize;
-	p = rte_pktmbuf_mtod(m, void *);
-	if (wants_zero_fill(wds_t.p))
-		memset(p, 0, uSize);
-	return p;
+	return &r->desc;
 }
 
-DWORD
-DpxeReplySend(HANDLE hClientRequest, PVOID pReply, ULONG uLen, PXE_ADDRESS *pAddress,
-	      DWORD dwPayloadSum)
+/*
+ * After the provider's call: send the reply it left in the request's own
+ * buffer when it answered NBP or CUSTOM with a length, else free the
+ * buffer unsent. Counted as a PxeSendReply (the same cap and counters).
+ */
+static __rte_always_inline void
+reply_on_return(struct dpxe_wds_worker *ww, struct wds_req *r, PXE_BOOT_ACTION action)
 {
-	struct wds_req *r = cur_req(hClientRequest);
-	struct rte_mbuf *m;
-	DWORD rc;
+	struct rte_mbuf *m = r->reply;
+	ULONG len = r->desc.uLength;
 
-	if (r == NULL) {
-		rc = not_in_call(hClientRequest);
-		if (rc == ERROR_INVALID_HANDLE) {
-			struct dpxe_wds_worker *ww = worker_of(hClientRequest);
-
-			if (ww != NULL)
-				DPXE_WDS_COUNT(ww->c.counters, send_after_end);
-		}
-		return rc;
+	r->reply = NULL;
+	if ((action == PXE_BA_NBP || action == PXE_BA_CUSTOM) && len != 0) {
+		if (len > r->reply_size)
+			DPXE_WDS_COUNT_LOCAL(ww->c.counters, send_fail);
+		else if (r->sends >= DPXE_WDS_MAX_SENDS)
+			DPXE_WDS_COUNT_LOCAL(ww->c.counters, send_flood);
+		else
+			(void)emit(ww, r, r->gen, true, rte_pktmbuf_mtod(m, void *), len,
+				   &r->desc.Address, r->desc.dwPayloadSum, &m);
 	}
-	m = r->reply;
-	if (m == NULL || pReply != rte_pktmbuf_mtod(m, void *) || uLen > r->reply_size) {
-		DPXE_WDS_COUNT(wds_t.self->c.counters, send_fail);
-		return ERROR_INVALID_PARAMETER;
-	}
-	r->reply = NULL; /* taken, whatever happens */
-	rc = send_reply(hClientRequest, pReply, uLen, pAddress, dwPayloadSum, &m);
 	if (m != NULL)
-		rte_pktmbuf_free(m); /* refused before it was written */
-	return rc;
+		rte_pktmbuf_free(m); /* not sent */
 }
 
 ULONG
@@ -1124,9 +1153,23 @@ req_end(struct dpxe_wds_worker *ww, struct wds_req *r)
 	ww->freelist[ww->nfree++] = (uint16_t)(r->id >> H_WORKER_BITS);
 }
 
-/* is_dhcp / is_pxe come from the worker's parse (dispatch), not from
- * PxeDhcpIsValid; see dpxe_wds_dispatch in wds_runtime.h for how the two
- * differ. */
+/* DHCP / PXE by the worker's parse (dispatch), not by PxeDhcpIsValid; see
+ * dpxe_wds_dispatch in wds_runtime.h for how the two differ. Worked out
+ * only for a provider whose filter asks. */
+static inline bool
+req_is_dhcp(const struct wds_req *r)
+{
+	const struct dpxe_dhcp_msg *msg = req_msg(r);
+
+	return r->v6 ? r->is_dhcp : msg != NULL && msg->msg_type != DPXE_DHCP_BOOTP;
+}
+
+static inline bool
+req_is_pxe(const struct wds_req *r)
+{
+	return r->v6 ? r->is_pxe : req_is_dhcp(r) && req_msg(r)->vendor_class.pxe_client;
+}
+
 static bool
 filter_ok(const struct wds_provider *p, const struct wds_req *r)
 {
@@ -1143,9 +1186,9 @@ filter_ok(const struct wds_provider *p, const struct wds_req *r)
 	}
 	switch (filter) {
 	case PXE_PROV_FILTER_DHCP_ONLY:
-		return r->is_dhcp;
+		return req_is_dhcp(r);
 	case PXE_PROV_FILTER_PXE_ONLY:
-		return r->is_pxe;
+		return req_is_pxe(r);
 	default:
 		return true;
 	}
@@ -1205,22 +1248,24 @@ addresses(const struct dpxe_wds_worker *ww, const struct wds_req *r, PXE_ADDRESS
 		remote->uPort = r->u6.src_port;
 		return;
 	}
-	memset(local, 0, sizeof(*local));
-	local->uFlags = PXE_ADDR_USE_ADDR | (r->f.ip_dst == DPXE_IPV4_BROADCAST
-						     ? PXE_ADDR_BROADCAST
-						     : PXE_ADDR_USE_PORT);
-	memcpy(local->bAddress, &ww->c.src_ip, 4);
-	local->uAddrLen = 4;
-	local->uPort = r->f.dst_port;
-	memset(remote, 0, sizeof(*remote));
-	remote->uFlags = PXE_ADDR_USE_ADDR | PXE_ADDR_USE_PORT;
-	memcpy(remote->bAddress, &r->f.ip_src, 4);
-	remote->uAddrLen = 4;
-	remote->uPort = r->f.src_port;
+	*local = (PXE_ADDRESS){
+		.uFlags = PXE_ADDR_USE_ADDR | (r->f.ip_dst == DPXE_IPV4_BROADCAST
+						       ? PXE_ADDR_BROADCAST
+						       : PXE_ADDR_USE_PORT),
+		.uIpAddress = ww->c.src_ip,
+		.uAddrLen = 4,
+		.uPort = r->f.dst_port,
+	};
+	*remote = (PXE_ADDRESS){
+		.uFlags = PXE_ADDR_USE_ADDR | PXE_ADDR_USE_PORT,
+		.uIpAddress = r->f.ip_src,
+		.uAddrLen = 4,
+		.uPort = r->f.src_port,
+	};
 }
 
 /* Offer r to providers from index i on, until one keeps it. */
-static void
+static __rte_always_inline void
 run_chain(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int i)
 {
 	for (; i < wds_chain_len; i++) {
@@ -1238,10 +1283,28 @@ run_chain(struct dpxe_wds_worker *ww, struct wds_req *r, unsigned int i)
 		wds_t.h = handle_of(r, r->gen);
 		wds_t.r = r;
 		wds_t.p = p;
-		rc = p->recv((HANDLE)wds_t.h, (PVOID)r->payload, r->payload_len, &local, &remote,
-			     &action, p->recv_ctx);
+		if (p->recv_ex != NULL) {
+			/* dpxe's own callback: the parse and a reply buffer
+			 * come with the request */
+			const struct dpxe_request q = {
+				.hClientRequest = (HANDLE)wds_t.h,
+				.pPacket = (PVOID)r->payload,
+				.uPacketLen = r->payload_len,
+				.pLocalAddress = &local,
+				.pRemoteAddress = &remote,
+				.pMsg = req_msg(r),
+				.pReply = reply_prepare(ww, r, p, ww->reply_max),
+			};
+
+			rc = p->recv_ex(&q, &action, p->recv_ex_ctx);
+		} else {
+			rc = p->recv((HANDLE)wds_t.h, (PVOID)r->payload, r->payload_len, &local,
+				     &remote, &action, p->recv_ctx);
+		}
 		wds_t.h = UINTPTR_MAX;
 		wds_t.p = NULL;
+		if (r->reply != NULL) /* DpxeReplyAllocate: sent now, or freed */
+			reply_on_return(ww, r, rc == ERROR_SUCCESS ? action : PXE_BA_REJECTED);
 		if (rc == ERROR_IO_PENDING) {
 			__atomic_store_n(&r->state, REQ_PENDING, __ATOMIC_RELAXED);
 			ww->pending++;
@@ -1276,7 +1339,7 @@ req_take(struct dpxe_wds_worker *ww, struct rte_mbuf *m)
 }
 
 /* Offer a filled-in request to the chain from its first provider. */
-static inline void
+static __rte_always_inline void
 req_run(struct dpxe_wds_worker *ww, struct wds_req *r)
 {
 	DPXE_WDS_COUNT_LOCAL(ww->c.counters, requests);
@@ -1300,8 +1363,6 @@ dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct d
 	/* the one parse of this request (the built-in path's parser) */
 	parsed = dpxe_dhcp_parse(r->payload, r->payload_len, msg) == DPXE_DROP_OK;
 	__atomic_store_n(&r->parsed, parsed, __ATOMIC_RELAXED);
-	r->is_dhcp = parsed && msg->msg_type != DPXE_DHCP_BOOTP;
-	r->is_pxe = r->is_dhcp && msg->vendor_class.pxe_client;
 	/* after the parse, not before: f was just written field by field, and
 	 * copying it in wide loads at once stalls on store forwarding (that
 	 * was a tenth of this function) */
@@ -1440,6 +1501,7 @@ dpxe_wds_worker_create(const struct dpxe_wds_worker_conf *conf)
 {
 	struct dpxe_wds_worker *ww;
 	char name[RTE_RING_NAMESIZE];
+	uint32_t room;
 
 	if (conf->index >= DPXE_WDS_MAX_WORKERS || wds_workers[conf->index] != NULL)
 		return NULL;
@@ -1459,6 +1521,9 @@ dpxe_wds_worker_create(const struct dpxe_wds_worker_conf *conf)
 		return NULL;
 	}
 	rte_mempool_mem_iter(conf->pool, pool_range, ww);
+	room = rte_pktmbuf_data_room_size(conf->pool);
+	room = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
+	ww->reply_max = RTE_MIN((uint32_t)DPXE_WDS_MAX_PAYLOAD, room);
 	memcpy(ww->spec4.src_mac, conf->src_mac, DPXE_ETHER_ADDR_LEN);
 	ww->spec4.ip_src = conf->src_ip;
 	ww->spec4.ttl = 64;

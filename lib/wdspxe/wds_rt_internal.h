@@ -33,6 +33,8 @@ struct wds_provider {
 	bool in_init;                  /* PxeRegisterCallback is allowed */
 	PFN_PXE_PROVIDER_RECV_REQUEST recv;
 	void *recv_ctx;
+	PFN_DPXE_PROVIDER_RECV_REQUEST_EX recv_ex; /* NULL: recv */
+	void *recv_ex_ctx;
 	PFN_PXE_PROVIDER_SHUTDOWN shutdown;
 	void *shutdown_ctx;
 	PFN_PXE_PROVIDER_SERVICE_CONTROL control;

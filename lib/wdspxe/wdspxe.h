@@ -155,7 +155,7 @@ typedef struct dpxe_wds_hkey *HKEY, **PHKEY;
 #define ERROR_INSUFFICIENT_BUFFER 122L /* output does not fit */
 #endif
 #ifndef ERROR_BUSY
-#define ERROR_BUSY 170L               /* DpxeReplyAllocate: one is held */
+#define ERROR_BUSY 170L               /* DpxeReplyAllocate: one per call */
 #endif
 #ifndef ERROR_ALREADY_EXISTS
 #define ERROR_ALREADY_EXISTS 183L
@@ -736,36 +736,94 @@ DWORD DpxeSendReplySummed(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketL
 ULONG DpxeRequestWorker(HANDLE hClientRequest);
 
 /*
- * dpxe's own reply buffer: the cheapest way to answer, for a provider that
+ * dpxe's reply on return: the cheapest way to answer, for a provider that
  * answers on the worker, inside RECV_REQUEST. Where PxePacketAllocate hands
  * the provider a buffer it owns (tagged, tracked, freed by PxePacketFree,
- * sendable from any thread), this buffer belongs to the request:
+ * sendable from any thread) and PxeSendReply sends it at once, this buffer
+ * belongs to the request, and the provider's return sends it:
  *
- *   PVOID b = DpxeReplyAllocate(hClientRequest, uSize);
- *   ... write the reply, every byte of it, into b ...
- *   rc = DpxeReplySend(hClientRequest, b, uLen, &addr, DPXE_NO_SUM);
+ *   struct dpxe_reply *r = DpxeReplyAllocate(hClientRequest, uSize);
+ *   ... write the reply, every byte of it, into r->pBuffer ...
+ *   r->uLength = len;                              (0: send nothing)
+ *   r->Address.uFlags = PXE_ADDR_USE_DHCP_RULES;   (as PxeSendReply's)
+ *   r->dwPayloadSum = sum;        (optional, as DpxeSendReplySummed's)
+ *   *pAction = PXE_BA_NBP; return ERROR_SUCCESS;
  *
- * DpxeReplyAllocate returns at least uSize (<= 1472) bytes, zero-filled
- * unless the provider set DPXE_PROV_ATTR_NO_ZERO_FILL, with the headroom
- * for the headers. One per request turn at a time. NULL with:
- * ERROR_NOT_SUPPORTED for a live request outside the worker's call (a
- * provider thread; use PxePacketAllocate there), ERROR_INVALID_HANDLE,
- * ERROR_INVALID_PARAMETER (uSize 0), ERROR_BUSY (one is held and not sent
- * yet), ERROR_NOT_ENOUGH_MEMORY.
+ * When RECV_REQUEST returns ERROR_SUCCESS with PXE_BA_NBP or PXE_BA_CUSTOM
+ * and uLength is 1..uSize, dpxe sends uLength bytes of the buffer as
+ * PxeSendReply would (the same PXE_ADDRESS rules, counters and per-turn
+ * cap; headers in the buffer's headroom, no copy). On any other return
+ * (REJECTED, IGNORE, ERROR_IO_PENDING, an error) or a length of 0 it frees
+ * the buffer unsent; a bad length or address is counted (provider_send_
+ * fail) and nothing is sent. Either way the action is applied as usual.
+ * The provider never frees the buffer, and touches neither it nor the
+ * descriptor after returning.
  *
- * DpxeReplySend is PxeSendReply (the same PXE_ADDRESS rules, counters and
- * limits) for that buffer, with the payload sum as DpxeSendReplySummed.
- * It takes the buffer whatever it returns: sent, or freed on an error; the
- * provider never frees it and must not touch it again. A buffer never sent
- * is freed when the call returns. pReply must be the buffer this turn's
- * DpxeReplyAllocate returned and uLen at most its uSize, else
- * ERROR_INVALID_PARAMETER (provider_send_fail). Declare both weak (as
- * DpxeRequestDhcpMsg) and fall back to PxePacketAllocate when they are
- * absent or say ERROR_NOT_SUPPORTED.
+ * DpxeReplyAllocate returns the descriptor: pBuffer (uSize bytes, zero-
+ * filled unless the provider set DPXE_PROV_ATTR_NO_ZERO_FILL), uWorker (as
+ * DpxeRequestWorker: per-worker state without another call), uLength 0,
+ * dwPayloadSum DPXE_NO_SUM, Address all zero (the request's source, as a
+ * NULL pAddress). One per call. NULL with: ERROR_NOT_SUPPORTED for a live
+ * request outside the worker's call (a provider thread: use
+ * PxePacketAllocate there), ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER
+ * (uSize 0), ERROR_BUSY (one was allocated in this call already),
+ * ERROR_NOT_ENOUGH_MEMORY (over 1472 bytes, or the pool is empty).
+ * Declare it weak (as DpxeRequestDhcpMsg) and fall back to
+ * PxePacketAllocate when it is absent or says ERROR_NOT_SUPPORTED.
  */
-PVOID DpxeReplyAllocate(HANDLE hClientRequest, ULONG uSize);
-DWORD DpxeReplySend(HANDLE hClientRequest, PVOID pReply, ULONG uLen, PXE_ADDRESS *pAddress,
-		    DWORD dwPayloadSum);
+struct dpxe_reply {
+	PVOID pBuffer;        /* the reply's bytes */
+	ULONG uSize;          /* how many: the uSize asked for */
+	ULONG uWorker;        /* the worker's index, < DPXE_MAX_WORKERS */
+	ULONG uLength;        /* set by the provider: bytes to send */
+	DWORD dwPayloadSum;   /* set by the provider, or DPXE_NO_SUM */
+	PXE_ADDRESS Address;  /* set by the provider: where to */
+};
+struct dpxe_reply *DpxeReplyAllocate(HANDLE hClientRequest, ULONG uSize);
+
+/*
+ * dpxe's own request callback, for providers written for dpxe: the whole
+ * request in one struct, and its reply buffer already allocated, so that
+ * answering takes no server call at all.
+ *
+ *   DWORD recv_ex(const struct dpxe_request *pRequest,
+ *                 PXE_BOOT_ACTION *pAction, PVOID pContext);
+ *
+ * It is RECV_REQUEST with everything a provider would otherwise ask for:
+ * pMsg is DpxeRequestDhcpMsg's answer (NULL: a DHCPv6 request, or one
+ * dpxe_dhcp_parse refused), pReply is DpxeReplyAllocate's for a buffer of
+ * the largest size (1472; NULL when the worker's pool is empty: answer
+ * PXE_BA_IGNORE, or PxePacketAllocate), with its uWorker. A reply left in
+ * pReply is sent on return exactly as DpxeReplyAllocate describes; with
+ * REJECTED, IGNORE or a length of 0 it is freed. Every other call
+ * (PxeSendReply, PxePacketAllocate, PxeAsyncRecvDone with
+ * ERROR_IO_PENDING, ...) works as in RECV_REQUEST. The struct, its
+ * addresses and pReply are valid until the callback returns.
+ *
+ * DpxeRegisterRecvRequestEx registers it, inside PxeProviderInitialize,
+ * besides RECV_REQUEST (still mandatory, for servers without this): dpxe
+ * then calls it instead of RECV_REQUEST, through the same chain and
+ * filters. uDhcpMsgAbi and uDhcpMsgSize (DPXE_DHCP_MSG_ABI_VERSION,
+ * sizeof(struct dpxe_dhcp_msg)) guard pMsg as DpxeRequestDhcpMsg's
+ * arguments do. @return ERROR_SUCCESS; ERROR_NOT_SUPPORTED (another
+ * lib/dhcp, or outside PxeProviderInitialize: keep RECV_REQUEST);
+ * ERROR_INVALID_HANDLE; ERROR_INVALID_PARAMETER (no function).
+ * Declare it weak (as DpxeRequestDhcpMsg).
+ */
+struct dpxe_request {
+	HANDLE hClientRequest;
+	PVOID pPacket;
+	ULONG uPacketLen;
+	PXE_ADDRESS *pLocalAddress;
+	PXE_ADDRESS *pRemoteAddress;
+	const struct dpxe_dhcp_msg *pMsg;
+	struct dpxe_reply *pReply;
+};
+typedef DWORD(PXEAPI *PFN_DPXE_PROVIDER_RECV_REQUEST_EX)(const struct dpxe_request *pRequest,
+							 PXE_BOOT_ACTION *pAction,
+							 PVOID pContext);
+DWORD DpxeRegisterRecvRequestEx(HANDLE hProvider, PFN_DPXE_PROVIDER_RECV_REQUEST_EX pfnRecv,
+				PVOID pContext, ULONG uDhcpMsgAbi, ULONG uDhcpMsgSize);
 
 /*
  * Provider settings. Linux has no registry: a provider's configuration is

@@ -9,19 +9,20 @@
  * not answer (not PXE/HTTP boot, no matching rule, a REQUEST for another
  * server) is PXE_BA_REJECTED so a later provider may take it.
  *
- * On dpxe it uses dpxe's extensions (wdspxe.h), each only where the
- * server has it (weak symbols): the host's parse of the request
- * (DpxeRequestDhcpMsg), per-worker state (DpxeRequestWorker) and the
- * request's own reply buffer (DpxeReplyAllocate / DpxeReplySend), which
- * skip a second parse, a __tls_get_addr call and the buffer ownership
- * tracking per request. With the setting wds_calls_only, or on a server
- * without them, it does the same through the WDS calls alone.
+ * On dpxe it registers dpxe's own request callback besides RECV_REQUEST
+ * (DpxeRegisterRecvRequestEx, wdspxe.h): the request comes with dpxe's
+ * parse of it, its worker's index and a reply buffer, and the reply left
+ * there is sent when the callback returns. That skips a second parse, a
+ * __tls_get_addr call, the buffer ownership tracking and every server call
+ * per request. With the setting wds_calls_only, or on a server without it
+ * (the symbols are weak), RECV_REQUEST does the same through the WDS calls
+ * (plus DpxeRequestDhcpMsg and DpxeSendReplySummed where they exist).
  *
  * Per-packet state (reply-template cache, warning rate limit) is per
- * worker: workers call RecvRequest concurrently. On dpxe it is indexed by
- * DpxeRequestWorker (allocated at initialize); elsewhere it lives in
- * thread-local storage, keyed by the provider instance that filled it. The
- * instance itself (config, settings) is read-only after initialize.
+ * worker: workers call the provider concurrently. On dpxe it is indexed by
+ * the worker (allocated at initialize); elsewhere it lives in thread-local
+ * storage, keyed by the provider instance that filled it. The instance
+ * itself (config, settings) is read-only after initialize.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -74,7 +75,7 @@ struct bootfile {
 	struct dpxe_config *cfg;   /* read-only after initialize */
 	bool trace_requests;
 	bool wds_only;             /* setting wds_calls_only: no Dpxe* calls */
-	bool reply_ext;            /* DpxeReplyAllocate / DpxeReplySend */
+	bool reply_ext;            /* dpxe's own callback, reply sent on return */
 	/* [DPXE_MAX_WORKERS], indexed by DpxeRequestWorker; NULL: the
 	 * thread's slots (tls) */
 	struct bootfile_slot *worker;
@@ -211,58 +212,130 @@ request_msg(const struct bootfile *bf, HANDLE hClientRequest, PVOID pPacket, ULO
 }
 
 /*
- * A reply buffer: the request's own (DpxeReplyAllocate) where dpxe offers
- * it, else a PxePacketAllocate one (*own set: the provider frees it).
+ * The reply through the WDS calls: a PxePacketAllocate buffer, sent with
+ * DpxeSendReplySummed (PxeSendReply without it, or with wds_calls_only)
+ * and freed. *pAction as bootfile_recv's.
  */
-static uint8_t *
-reply_buffer(const struct bootfile *bf, HANDLE hClientRequest, bool *own)
+static void
+reply_wds(const struct bootfile *bf, HANDLE hClientRequest, struct bootfile_slot *slot,
+	  const struct dpxe_server_id *srv, const struct dpxe_dhcp_msg *msg, uint16_t dst_port,
+	  PXE_BOOT_ACTION *pAction)
 {
-	uint8_t *buf = NULL;
-
-	if (bf->reply_ext)
-		buf = DpxeReplyAllocate(hClientRequest, BOOTFILE_REPLY_CAP);
-	*own = buf == NULL;
-	if (buf == NULL) /* also when the server says not here (a thread) */
-		buf = PxePacketAllocate(bf->provider, hClientRequest, BOOTFILE_REPLY_CAP);
-	return buf;
-}
-
-/* Send len bytes of buf (sum: their checksum sum, or DPXE_NO_SUM) and let
- * go of buf, whichever way it was allocated. */
-static DWORD
-reply_send(const struct bootfile *bf, HANDLE hClientRequest, uint8_t *buf, bool own, size_t len,
-	   PXE_ADDRESS *dest, uint32_t sum)
-{
+	PXE_ADDRESS dest = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
+	enum dpxe_drop_reason r;
+	uint8_t *buf, reply_type;
+	uint32_t sum;
+	size_t len;
 	DWORD err;
 
-	if (!own)
-		return DpxeReplySend(hClientRequest, buf, (ULONG)len, dest, sum);
+	buf = PxePacketAllocate(bf->provider, hClientRequest, BOOTFILE_REPLY_CAP);
+	if (buf == NULL) {
+		/* as the built-in path on mbuf exhaustion: drop, counted by
+		 * the server; a later provider could not allocate either */
+		*pAction = PXE_BA_IGNORE;
+		warn(bf, slot, L"request dropped", "PxePacketAllocate failed");
+		return;
+	}
+	r = dpxe_proxy_reply_cached(&slot->cache, bf->cfg, srv, msg, dst_port, buf,
+				    BOOTFILE_REPLY_CAP, &len, &reply_type, &sum);
+	if (r != DPXE_DROP_OK) {
+		PxePacketFree(bf->provider, hClientRequest, buf);
+		if (bf->trace_requests)
+			trace_request(bf, msg, dpxe_drop_reason_name(r));
+		return;
+	}
 	/* the template knows the payload's checksum sum: pass it on (the
 	 * call takes DPXE_NO_SUM as PxeSendReply does) */
 	if (!bf->wds_only && DpxeSendReplySummed != NULL)
-		err = DpxeSendReplySummed(hClientRequest, buf, (ULONG)len, dest, sum);
+		err = DpxeSendReplySummed(hClientRequest, buf, (ULONG)len, &dest, sum);
 	else
-		err = PxeSendReply(hClientRequest, buf, (ULONG)len, dest);
+		err = PxeSendReply(hClientRequest, buf, (ULONG)len, &dest);
 	PxePacketFree(bf->provider, hClientRequest, buf);
-	return err;
+	if (err != ERROR_SUCCESS) {
+		*pAction = PXE_BA_IGNORE;
+		warn(bf, slot, L"reply not sent", "PxeSendReply failed");
+		return;
+	}
+	*pAction = PXE_BA_NBP;
+	if (bf->trace_requests)
+		trace_request(bf, msg, dpxe_dhcp_msg_type_name(reply_type));
 }
 
+/*
+ * What every request goes through first: is it a boot client we can answer
+ * from a local IPv4 address? Sets *ip and *dst_port; false (the request
+ * passed on, traced when asked) otherwise.
+ */
+static inline __attribute__((always_inline)) bool
+boot_client(const struct bootfile *bf, HANDLE hClientRequest, const struct dpxe_dhcp_msg *msg,
+	    const PXE_ADDRESS *local, uint32_t *ip, uint16_t *dst_port)
+{
+	/* the cheap refusal before allocating anything */
+	if (!msg->vendor_class.pxe_client && !msg->vendor_class.http_client) {
+		if (bf->trace_requests)
+			trace_request(bf, msg, dpxe_drop_reason_name(DPXE_DROP_NOT_PXE_CLIENT));
+		return false;
+	}
+	*ip = local_ip(bf, local);
+	if (*ip == 0) {
+		warn(bf, request_slot(bf, hClientRequest), L"request passed on",
+		     "no local IPv4 address to answer from");
+		return false;
+	}
+	*dst_port = local->uPort ? local->uPort : DPXE_DHCP_SERVER_PORT;
+	return true;
+}
+
+/*
+ * Answer: in rep, dpxe's reply buffer, sent when the call returns; without
+ * one (a server without it, wds_calls_only, no mbuf left) through the WDS
+ * calls.
+ */
+static inline __attribute__((always_inline)) void
+answer(const struct bootfile *bf, HANDLE hClientRequest, const struct dpxe_dhcp_msg *msg,
+       struct dpxe_reply *rep, uint32_t ip, uint16_t dst_port, PXE_BOOT_ACTION *pAction)
+{
+	const struct dpxe_server_id *srv;
+	struct bootfile_slot *slot;
+	enum dpxe_drop_reason r;
+	uint8_t reply_type;
+	size_t len;
+
+	if (rep == NULL) {
+		slot = request_slot(bf, hClientRequest);
+		reply_wds(bf, hClientRequest, slot, server_id(slot, bf, ip), msg, dst_port,
+			  pAction);
+		return;
+	}
+	slot = &bf->worker[rep->uWorker % DPXE_MAX_WORKERS];
+	srv = server_id(slot, bf, ip);
+	r = dpxe_proxy_reply_cached(&slot->cache, bf->cfg, srv, msg, dst_port, rep->pBuffer,
+				    BOOTFILE_REPLY_CAP, &len, &reply_type, &rep->dwPayloadSum);
+	if (r != DPXE_DROP_OK) {
+		/* REJECTED: dpxe takes its buffer back */
+		if (bf->trace_requests)
+			trace_request(bf, msg, dpxe_drop_reason_name(r));
+		return;
+	}
+	rep->uLength = (ULONG)len;
+	rep->Address.uFlags = PXE_ADDR_USE_DHCP_RULES;
+	*pAction = PXE_BA_NBP;
+	if (bf->trace_requests)
+		trace_request(bf, msg, dpxe_dhcp_msg_type_name(reply_type));
+}
+
+/* RECV_REQUEST: the WDS callback, answered through the WDS calls (on dpxe
+ * only with wds_calls_only, or for a request dpxe could not parse). */
 static DWORD PXEAPI
 bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 	      PXE_ADDRESS *pLocalAddress, PXE_ADDRESS *pRemoteAddress,
 	      PXE_BOOT_ACTION *pAction, PVOID pContext)
 {
 	const struct bootfile *bf = pContext;
-	PXE_ADDRESS dest = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
-	const struct dpxe_server_id *srv;
 	const struct dpxe_dhcp_msg *msg;
-	struct bootfile_slot *slot;
 	enum dpxe_drop_reason r = DPXE_DROP_OK;
-	uint8_t *buf, reply_type;
 	uint16_t dst_port;
-	uint32_t ip, sum;
-	size_t len;
-	bool own;
+	uint32_t ip;
 
 	(void)pRemoteAddress;
 	*pAction = PXE_BA_REJECTED;
@@ -275,47 +348,32 @@ bootfile_recv(HANDLE hClientRequest, PVOID pPacket, ULONG uPacketLen,
 				 dpxe_drop_reason_name(r));
 		return ERROR_SUCCESS;
 	}
-	/* the cheap refusal before allocating anything */
-	if (!msg->vendor_class.pxe_client && !msg->vendor_class.http_client) {
-		if (bf->trace_requests)
-			trace_request(bf, msg, dpxe_drop_reason_name(DPXE_DROP_NOT_PXE_CLIENT));
-		return ERROR_SUCCESS;
-	}
-	slot = request_slot(bf, hClientRequest);
-	ip = local_ip(bf, pLocalAddress);
-	if (ip == 0) {
-		warn(bf, slot, L"request passed on", "no local IPv4 address to answer from");
-		return ERROR_SUCCESS;
-	}
-	dst_port = pLocalAddress->uPort ? pLocalAddress->uPort : DPXE_DHCP_SERVER_PORT;
+	if (boot_client(bf, hClientRequest, msg, pLocalAddress, &ip, &dst_port))
+		answer(bf, hClientRequest, msg, NULL, ip, dst_port, pAction);
+	return ERROR_SUCCESS;
+}
 
-	buf = reply_buffer(bf, hClientRequest, &own);
-	if (buf == NULL) {
-		/* as the built-in path on mbuf exhaustion: drop, counted by
-		 * the server; a later provider could not allocate either */
-		*pAction = PXE_BA_IGNORE;
-		warn(bf, slot, L"request dropped", "PxePacketAllocate failed");
-		return ERROR_SUCCESS;
+/* dpxe's own callback: the parse and the reply buffer come with it. */
+static DWORD PXEAPI
+bootfile_recv_ex(const struct dpxe_request *q, PXE_BOOT_ACTION *pAction, PVOID pContext)
+{
+	const struct bootfile *bf = pContext;
+	uint16_t dst_port;
+	uint32_t ip;
+
+	*pAction = PXE_BA_REJECTED;
+	if (q->pLocalAddress->uAddrLen != 4)
+		return ERROR_SUCCESS; /* DHCPv6: not ours */
+	if (q->pMsg == NULL) {
+		/* dpxe's parser refused it; ours would say why */
+		return bootfile_recv(q->hClientRequest, q->pPacket, q->uPacketLen,
+				     q->pLocalAddress, q->pRemoteAddress, pAction, pContext);
 	}
-	srv = server_id(slot, bf, ip);
-	r = dpxe_proxy_reply_cached(&slot->cache, bf->cfg, srv, msg, dst_port,
-				    buf, BOOTFILE_REPLY_CAP, &len, &reply_type, &sum);
-	if (r != DPXE_DROP_OK) {
-		/* a DpxeReplyAllocate buffer goes back when we return */
-		if (own)
-			PxePacketFree(bf->provider, hClientRequest, buf);
-		if (bf->trace_requests)
-			trace_request(bf, msg, dpxe_drop_reason_name(r));
-		return ERROR_SUCCESS;
-	}
-	if (reply_send(bf, hClientRequest, buf, own, len, &dest, sum) != ERROR_SUCCESS) {
-		*pAction = PXE_BA_IGNORE;
-		warn(bf, slot, L"reply not sent", "PxeSendReply failed");
-		return ERROR_SUCCESS;
-	}
-	*pAction = PXE_BA_NBP;
-	if (bf->trace_requests)
-		trace_request(bf, msg, dpxe_dhcp_msg_type_name(reply_type));
+	if (boot_client(bf, q->hClientRequest, q->pMsg, q->pLocalAddress, &ip, &dst_port))
+		answer(bf, q->hClientRequest, q->pMsg,
+		       q->pReply != NULL && q->pReply->uSize >= BOOTFILE_REPLY_CAP ? q->pReply
+										   : NULL,
+		       ip, dst_port, pAction);
 	return ERROR_SUCCESS;
 }
 
@@ -406,7 +464,8 @@ PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 				       &bf->wds_only);
 	if (err != ERROR_SUCCESS)
 		goto fail;
-	bf->reply_ext = !bf->wds_only && DpxeReplyAllocate != NULL && DpxeReplySend != NULL;
+	bf->reply_ext = !bf->wds_only && DpxeRegisterRecvRequestEx != NULL &&
+			DpxeRequestWorker != NULL;
 	path = DpxeProviderGetSetting(hProviderKey, "config");
 	if (path == NULL)
 		path = DpxeProviderGetSetting(hProviderKey, DPXE_SETTING_CONFIG_PATH);
@@ -441,6 +500,11 @@ PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 	if (err == ERROR_SUCCESS)
 		err = PxeRegisterCallback(hProvider, PXE_CALLBACK_SHUTDOWN,
 					  (PVOID)(PFN_PXE_PROVIDER_SHUTDOWN)bootfile_shutdown, bf);
+	/* on dpxe, its own callback instead (refused: RECV_REQUEST it is) */
+	if (err == ERROR_SUCCESS && bf->reply_ext)
+		(void)DpxeRegisterRecvRequestEx(hProvider, bootfile_recv_ex, bf,
+						DPXE_DHCP_MSG_ABI_VERSION,
+						sizeof(struct dpxe_dhcp_msg));
 	if (err != ERROR_SUCCESS) {
 		PxeTrace(hProvider, PXE_TRACE_ERROR, L"registering with the server failed: %lu",
 			 err);

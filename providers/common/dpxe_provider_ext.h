@@ -37,11 +37,13 @@ DWORD DpxeSendReplySummed(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketL
 			  PXE_ADDRESS *pAddress, DWORD dwPayloadSum) __attribute__((weak));
 /** DpxeRequestWorker (wdspxe.h), weak: thread-local state when it is NULL. */
 ULONG DpxeRequestWorker(HANDLE hClientRequest) __attribute__((weak));
-/** DpxeReplyAllocate / DpxeReplySend (wdspxe.h), weak: PxePacketAllocate,
- * PxeSendReply and PxePacketFree when they are NULL. */
-PVOID DpxeReplyAllocate(HANDLE hClientRequest, ULONG uSize) __attribute__((weak));
-DWORD DpxeReplySend(HANDLE hClientRequest, PVOID pReply, ULONG uLen, PXE_ADDRESS *pAddress,
-		    DWORD dwPayloadSum) __attribute__((weak));
+/** DpxeReplyAllocate (wdspxe.h), weak: PxePacketAllocate, PxeSendReply and
+ * PxePacketFree when it is NULL. */
+struct dpxe_reply *DpxeReplyAllocate(HANDLE hClientRequest, ULONG uSize) __attribute__((weak));
+/** DpxeRegisterRecvRequestEx (wdspxe.h), weak: RECV_REQUEST alone. */
+DWORD DpxeRegisterRecvRequestEx(HANDLE hProvider, PFN_DPXE_PROVIDER_RECV_REQUEST_EX pfnRecv,
+				PVOID pContext, ULONG uDhcpMsgAbi, ULONG uDhcpMsgSize)
+	__attribute__((weak));
 
 #ifdef __cplusplus
 }

@@ -41,6 +41,14 @@ static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void wds_test_event(const char *who, const char *what);
 void wds_test_hold(HANDLE hProvider, HANDLE hReq, PVOID pPacket, ULONG uLen);
+unsigned long wds_test_dhcp_msg_size(void);
+
+/* for a test provider registering dpxe's own callback: lib/dhcp's size */
+unsigned long
+wds_test_dhcp_msg_size(void)
+{
+	return sizeof(struct dpxe_dhcp_msg);
+}
 
 void
 wds_test_event(const char *who, const char *what)
@@ -803,68 +811,80 @@ test_send_summed(void **state)
 	dpxe_wds_poll(ww, rte_rdtsc());
 }
 
-/* ---- dpxe's own reply buffer (DpxeReplyAllocate / DpxeReplySend) ---- */
+/* ---- dpxe's reply on return (DpxeReplyAllocate) ---- */
+
+/* Load one testprov entry in mode mode, send it one PXE request. */
+static void
+reply_mode(const char *name, const char *mode)
+{
+	char err[1024], set[64];
+
+	snprintf(set, sizeof(set), "      mode: %s\n", mode);
+	assert_int_equal(load_chain(err, sizeof(err), prov_yaml(name, TESTPROV_SO, true, set),
+				    NULL), 1);
+	events[0] = '\0';
+	memset(&ctr, 0, sizeof(ctr));
+	memset(by_type, 0, sizeof(by_type));
+	request(PXE);
+}
 
 static void
-test_reply_buffer(void **state)
+test_reply_on_return(void **state)
 {
-	char err[1024];
 	struct dpxe_frame f;
-	uint8_t *a;
+	PVOID a;
 
 	(void)state;
-	/* sent as is: headers in its headroom, TX the only holder */
-	assert_int_equal(load_chain(err, sizeof(err),
-				    prov_yaml("R", TESTPROV_SO, true, "      mode: reply\n"), NULL), 1);
-	request(PXE);
-	assert_string_equal(events, "init:R;R:recv;R:worker-0;R:sent;");
+	/* sent when the call returns NBP: headers in its headroom, TX the
+	 * only holder, counted as a PxeSendReply */
+	reply_mode("R", "reply");
+	assert_string_equal(events, "R:recv;R:worker-0;");
 	assert_int_equal(n_sent, 1);
 	assert_int_equal(sent[0]->data_off, ZERO_COPY_OFF);
 	assert_int_equal(rte_mbuf_refcnt_read(sent[0]), 1);
 	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[0], uint8_t *),
 					  rte_pktmbuf_data_len(sent[0]), 0, &f), DPXE_DROP_OK);
 	assert_int_equal(dpxe_frame_payload(&f)[0], DPXE_BOOTP_REPLY);
+	assert_int_equal(dpxe_frame_payload(&f)[DPXE_DHCP_OPTIONS_OFF + 2], DPXE_DHCPOFFER);
 	assert_int_equal(f.dst_port, 68);
 	assert_int_equal(ctr.replies, 1);
 	assert_int_equal(by_type[DPXE_DHCPOFFER], 1);
+	assert_int_equal(ctr.send_fail, 0);
 	sent_clear();
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 
-	/* every misuse refused, with its error; the buffer held at the end
-	 * of the call goes back to the pool */
-	assert_int_equal(load_chain(err, sizeof(err),
-				    prov_yaml("M", TESTPROV_SO, true,
-					      "      mode: reply_misuse\n"), NULL), 1);
-	events[0] = '\0';
-	memset(&ctr, 0, sizeof(ctr));
-	request(PXE);
-	assert_string_equal(events, "M:recv;M:worker-0;M:zero-87;M:big-8;M:nobuf-87;"
-				    "M:second-170;M:other-87;M:long-87;M:stale-6;M:flags-87;"
-				    "M:after-87;M:again-1;");
+	/* every misuse refused, with its error; a length past the buffer
+	 * sends nothing (counted), and the buffer goes back to the pool */
+	reply_mode("M", "reply_misuse");
+	assert_string_equal(events, "M:recv;M:worker-0;M:zero-87;M:big-8;M:stale-6;"
+				    "M:second-170;M:desc-1;M:free-87;");
 	assert_int_equal(n_sent, 0);
-	assert_int_equal(ctr.send_fail, 5); /* nobuf, other, long, flags, after */
-	assert_int_equal(ctr.send_after_end, 1); /* stale */
+	assert_int_equal(ctr.send_fail, 1);      /* uLength 301 of 300 */
+	assert_int_equal(ctr.double_free, 1);    /* not a PxePacketAllocate buffer */
 	assert_int_equal(ctr.leaks_reclaimed, 0); /* the server's buffer, no leak */
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 
-	/* a buffer kept unsent: freed when the call returns */
-	assert_int_equal(load_chain(err, sizeof(err),
-				    prov_yaml("K", TESTPROV_SO, true, "      mode: reply_keep\n"),
-				    NULL), 1);
-	request(PXE);
+	/* a filled reply and REJECTED: not sent, freed; the chain goes on */
+	reply_mode("K", "reply_keep");
 	assert_int_equal(n_sent, 0);
+	assert_int_equal(ctr.rejected_all, 1);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+
+	/* NBP with an address PxeSendReply refuses: counted, not sent */
+	reply_mode("F", "reply_flags");
+	assert_int_equal(n_sent, 0);
+	assert_int_equal(ctr.send_fail, 1);
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 
 	/* outside the worker's call (a provider thread: here the test's own)
-	 * the buffer is not offered; the worker index is */
+	 * there is no such buffer; the worker index is given */
 	hold_kind(PXE);
 	assert_null(DpxeReplyAllocate(held_req, 300));
 	assert_int_equal(GetLastError(), ERROR_NOT_SUPPORTED);
+	assert_int_equal(DpxeRequestWorker(held_req), 0);
 	a = PxePacketAllocate(held_prov, held_req, 300);
 	assert_non_null(a);
-	assert_int_equal(DpxeReplySend(held_req, a, 300, NULL, DPXE_NO_SUM), ERROR_NOT_SUPPORTED);
 	assert_int_equal(PxePacketFree(held_prov, held_req, a), ERROR_SUCCESS);
-	assert_int_equal(DpxeRequestWorker(held_req), 0);
 	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_IGNORE), ERROR_SUCCESS);
 	dpxe_wds_poll(ww, rte_rdtsc());
 	/* and after the turn, nothing */
@@ -872,9 +892,89 @@ test_reply_buffer(void **state)
 	assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
 	assert_null(DpxeReplyAllocate(held_req, 300));
 	assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
-	assert_int_equal(DpxeReplySend(held_req, a, 300, NULL, DPXE_NO_SUM),
-			 ERROR_INVALID_HANDLE);
 	assert_null(DpxeReplyAllocate(NULL, 300));
+	assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+}
+
+/* ---- dpxe's own request callback (DpxeRegisterRecvRequestEx) ---- */
+
+static DWORD PXEAPI
+never_called(const struct dpxe_request *q, PXE_BOOT_ACTION *pAction, PVOID pContext)
+{
+	(void)q;
+	(void)pContext;
+	*pAction = PXE_BA_IGNORE;
+	fail_msg("a callback registered outside initialize was called");
+	return ERROR_SUCCESS;
+}
+
+static void
+test_recv_ex(void **state)
+{
+	char err[1024];
+	struct dpxe_frame f;
+
+	(void)state;
+	/* registered: the chain calls it instead of RECV_REQUEST, with the
+	 * parse and a 1472-byte reply buffer; the reply is sent on return */
+	reply_mode("E", "nbp\n      ex: yes");
+	assert_string_equal(events, "E:ex-1-1472-0;");
+	assert_int_equal(n_sent, 1);
+	assert_int_equal(sent[0]->data_off, ZERO_COPY_OFF);
+	assert_int_equal(dpxe_frame_parse(rte_pktmbuf_mtod(sent[0], uint8_t *),
+					  rte_pktmbuf_data_len(sent[0]), 0, &f), DPXE_DROP_OK);
+	assert_int_equal(dpxe_frame_payload(&f)[DPXE_DHCP_OPTIONS_OFF + 2], DPXE_DHCPOFFER);
+	assert_int_equal(by_type[DPXE_DHCPOFFER], 1);
+	sent_clear();
+	/* a request dpxe's parser refuses: no parse, still a buffer (this
+	 * provider answers from the fixed header alone) */
+	events[0] = '\0';
+	request(TRUNCATED);
+	assert_string_equal(events, "E:ex-0-1472-0;");
+	assert_int_equal(n_sent, 1);
+	sent_clear();
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+
+	/* a filled reply and REJECTED: freed, and the next provider runs */
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("X", TESTPROV_SO, true, "      mode: reject\n      ex: yes\n"),
+				    prov_yaml("Y", TESTPROV_SO, true, "      mode: ignore\n"), NULL), 2);
+	events[0] = '\0';
+	memset(&ctr, 0, sizeof(ctr));
+	request(PXE);
+	assert_string_equal(events, "X:ex-1-1472-0;Y:recv;");
+	assert_int_equal(n_sent, 0);
+	assert_int_equal(ctr.ignored, 1);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+
+	/* a provider built against another lib/dhcp is refused, and keeps
+	 * RECV_REQUEST */
+	events[0] = '\0';
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("B", TESTPROV_SO, true, "      ex: badabi\n"), NULL), 1);
+	assert_true(has_event("B:exreg-50;"));
+	request(PXE);
+	assert_true(has_event("B:recv;"));
+	assert_true(has_event("B:sent;"));
+	assert_int_equal(n_sent, 1);
+	sent_clear();
+	/* after initialize, or with no function or no provider: refused */
+	hold_kind(PXE);
+	assert_int_equal(DpxeRegisterRecvRequestEx(held_prov, never_called, NULL,
+						   DPXE_DHCP_MSG_ABI_VERSION,
+						   sizeof(struct dpxe_dhcp_msg)),
+			 ERROR_NOT_SUPPORTED);
+	assert_int_equal(DpxeRegisterRecvRequestEx(held_prov, NULL, NULL,
+						   DPXE_DHCP_MSG_ABI_VERSION,
+						   sizeof(struct dpxe_dhcp_msg)),
+			 ERROR_INVALID_PARAMETER);
+	assert_int_equal(DpxeRegisterRecvRequestEx(NULL, never_called, NULL,
+						   DPXE_DHCP_MSG_ABI_VERSION,
+						   sizeof(struct dpxe_dhcp_msg)),
+			 ERROR_INVALID_HANDLE);
+	assert_int_equal(PxeAsyncRecvDone(held_req, PXE_BA_IGNORE), ERROR_SUCCESS);
+	dpxe_wds_poll(ww, rte_rdtsc());
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 }
 
@@ -1428,7 +1528,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_send_then_reclaim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zero_fill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_summed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reply_buffer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_on_return, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recv_ex, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dhcpv6_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dhcpv6_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_service_control, setup, teardown),

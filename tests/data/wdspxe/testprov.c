@@ -5,10 +5,10 @@
  * a config, each with its own context):
  *   mode:   nbp (reply with DHCP rules, NBP) | twice (nbp, the same buffer
  *           sent twice: "sent2") | send_leak (nbp without PxePacketFree)
- *           | reply (nbp through DpxeReplyAllocate / DpxeReplySend)
- *           | reply_misuse (DpxeReply* and DpxeRequestWorker misused,
- *           each result reported; nothing sent) | reply_keep (allocates a
- *           DpxeReplyAllocate buffer, never sends it)
+ *           | reply (nbp through DpxeReplyAllocate: sent on return)
+ *           | reply_misuse (DpxeReplyAllocate misused, each result
+ *           reported; returns NBP with a bad length) | reply_keep (a
+ *           filled reply, then REJECTED) | reply_flags (NBP, bad address)
  *           | reject | ignore | error
  *           (returns an error code) | async (a thread replies, then
  *           PxeAsyncRecvDone(action)) | hold (pending; the test gets the
@@ -20,11 +20,17 @@
  *            error (the same, and returns an error)
  *   ipv6:   yes (IPV6_CAPABLE; nbp answers a DHCPv6 request with the
  *           PxeDhcpv6Initialize reply, reporting "sent6")
+ *   ex:     yes (also registers dpxe's own callback, DpxeRegisterRecvRequestEx:
+ *           it reports "ex-<msg>-<size>-<worker>" and answers nbp in the
+ *           request's reply buffer; with mode reject it fills the reply
+ *           and returns REJECTED) | badabi (registers with a wrong ABI
+ *           version and reports the result)
  *   filter6: all | dhcp | pxe (PXE_PROV_ATTR_FILTER_IPV6)
  * It reports what happens through wds_test_event(), which the test program
  * exports.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +40,7 @@
 #include "wdspxe.h"
 
 void wds_test_event(const char *who, const char *what);
+unsigned long wds_test_dhcp_msg_size(void);
 void wds_test_hold(HANDLE hProvider, HANDLE hReq, PVOID pPacket, ULONG uLen);
 
 struct ctx {
@@ -88,53 +95,86 @@ report(const struct ctx *c, const char *what, unsigned long n)
 	wds_test_event(c->name, e);
 }
 
-/* The reply_* modes: dpxe's own reply buffer, used and misused. */
+/* The reply_* modes: dpxe's reply on return, used and misused. */
 static DWORD
 reply_modes(struct ctx *c, HANDLE hReq, PVOID pPacket, ULONG uLen, PXE_ADDRESS *pLocal,
 	    PXE_BOOT_ACTION *pAction)
 {
-	PXE_ADDRESS a = { .uFlags = PXE_ADDR_USE_DHCP_RULES };
-	PXE_ADDRESS bad = { .uFlags = PXE_ADDR_BROADCAST | PXE_ADDR_USE_ADDR, .uAddrLen = 4 };
+	struct dpxe_reply *r;
 	ULONG len = 0;
-	BYTE type = 2, *b;
+	BYTE type = 2;
 
-	*pAction = PXE_BA_IGNORE;
+	*pAction = PXE_BA_NBP;
 	report(c, "worker", DpxeRequestWorker(hReq));
 	if (strcmp(c->mode, "reply_misuse") == 0) {
-		/* each refusal, then a buffer held at the end of the call */
+		/* each refusal; then a buffer whose return sends nothing */
 		report(c, "zero", DpxeReplyAllocate(hReq, 0) == NULL ? GetLastError() : 0);
 		report(c, "big", DpxeReplyAllocate(hReq, 1473) == NULL ? GetLastError() : 0);
-		report(c, "nobuf", DpxeReplySend(hReq, pPacket, 10, &a, DPXE_NO_SUM));
-		b = DpxeReplyAllocate(hReq, 300);
-		if (b == NULL)
+		report(c, "stale", DpxeReplyAllocate((HANDLE)((uintptr_t)hReq ^ (1u << 14)), 300)
+					   == NULL ? GetLastError() : 0);
+		r = DpxeReplyAllocate(hReq, 300);
+		if (r == NULL)
 			return ERROR_SUCCESS;
 		report(c, "second", DpxeReplyAllocate(hReq, 300) == NULL ? GetLastError() : 0);
-		report(c, "other", DpxeReplySend(hReq, b + 1, 10, &a, DPXE_NO_SUM));
-		report(c, "long", DpxeReplySend(hReq, b, 301, &a, DPXE_NO_SUM));
-		report(c, "stale", DpxeReplySend((HANDLE)((uintptr_t)hReq ^ (1u << 14)), b, 10,
-						  &a, DPXE_NO_SUM));
-		/* bad flags: refused, and the buffer is gone */
-		report(c, "flags", DpxeReplySend(hReq, b, 10, &bad, DPXE_NO_SUM));
-		report(c, "after", DpxeReplySend(hReq, b, 10, &a, DPXE_NO_SUM));
-		report(c, "again", DpxeReplyAllocate(hReq, 300) != NULL);
-		return ERROR_SUCCESS; /* that one is freed when we return */
+		report(c, "desc", r->uSize == 300 && r->uLength == 0 &&
+					  r->dwPayloadSum == DPXE_NO_SUM && r->Address.uFlags == 0 &&
+					  r->uWorker == DpxeRequestWorker(hReq));
+		/* the PxePacket* calls do not take it */
+		report(c, "free", PxePacketFree(c->prov, hReq, r->pBuffer));
+		r->pBuffer = NULL;          /* dpxe keeps its own pointer */
+		r->uLength = 301;           /* longer than asked for: not sent */
+		return ERROR_SUCCESS;
 	}
-	b = DpxeReplyAllocate(hReq, 300);
-	if (b == NULL) {
+	r = DpxeReplyAllocate(hReq, 300);
+	if (r == NULL) {
 		report(c, "alloc", GetLastError());
+		*pAction = PXE_BA_IGNORE;
 		return ERROR_SUCCESS;
 	}
-	if (strcmp(c->mode, "reply_keep") == 0)
+	if (PxeDhcpInitialize(pPacket, uLen, r->pBuffer, 300, &len) != 0 ||
+	    PxeDhcpAppendOption(r->pBuffer, 300, &len, 53, 1, &type) != 0 ||
+	    PxeDhcpAppendOption(r->pBuffer, 300, &len, 54, 4, pLocal->bAddress) != 0 ||
+	    PxeDhcpAppendOption(r->pBuffer, 300, &len, 60, 9, "PXEClient") != 0 ||
+	    PxeDhcpAppendOption(r->pBuffer, 300, &len, 255, 0, NULL) != 0)
 		return ERROR_SUCCESS;
-	if (PxeDhcpInitialize(pPacket, uLen, b, 300, &len) == 0 &&
-	    PxeDhcpAppendOption(b, 300, &len, 53, 1, &type) == 0 &&
-	    PxeDhcpAppendOption(b, 300, &len, 54, 4, pLocal->bAddress) == 0 &&
-	    PxeDhcpAppendOption(b, 300, &len, 60, 9, "PXEClient") == 0 &&
-	    PxeDhcpAppendOption(b, 300, &len, 255, 0, NULL) == 0 &&
-	    DpxeReplySend(hReq, b, len, &a, DPXE_NO_SUM) == ERROR_SUCCESS) {
-		*pAction = PXE_BA_NBP;
-		wds_test_event(c->name, "sent");
+	r->Address.uFlags = PXE_ADDR_USE_DHCP_RULES;
+	/* reply_keep: filled, but the action sends nothing; reply_flags:
+	 * an address PxeSendReply refuses; reply: sent on return */
+	if (strcmp(c->mode, "reply_keep") == 0) {
+		r->uLength = len;
+		*pAction = PXE_BA_REJECTED;
+	} else if (strcmp(c->mode, "reply_flags") == 0) {
+		r->uLength = len;
+		r->Address.uFlags = PXE_ADDR_BROADCAST | PXE_ADDR_USE_ADDR;
+	} else {
+		r->uLength = len;
 	}
+	return ERROR_SUCCESS;
+}
+
+/* dpxe's own callback: the parse and the reply buffer come with it. */
+static DWORD PXEAPI
+recv_ex(const struct dpxe_request *q, PXE_BOOT_ACTION *pAction, PVOID pContext)
+{
+	struct ctx *c = pContext;
+	struct dpxe_reply *r = q->pReply;
+	char e[64];
+	ULONG len = 0;
+	BYTE type = 2;
+
+	snprintf(e, sizeof(e), "ex-%d-%lu-%lu", q->pMsg != NULL,
+		 r != NULL ? (unsigned long)r->uSize : 0ul, r != NULL ? (unsigned long)r->uWorker : 99ul);
+	wds_test_event(c->name, e);
+	*pAction = PXE_BA_IGNORE;
+	if (r == NULL || q->pLocalAddress->uAddrLen != 4)
+		return ERROR_SUCCESS;
+	if (PxeDhcpInitialize(q->pPacket, q->uPacketLen, r->pBuffer, r->uSize, &len) != 0 ||
+	    PxeDhcpAppendOption(r->pBuffer, r->uSize, &len, 53, 1, &type) != 0 ||
+	    PxeDhcpAppendOption(r->pBuffer, r->uSize, &len, 255, 0, NULL) != 0)
+		return ERROR_SUCCESS;
+	r->uLength = len;
+	r->Address.uFlags = PXE_ADDR_USE_DHCP_RULES;
+	*pAction = strcmp(c->mode, "reject") == 0 ? PXE_BA_REJECTED : PXE_BA_NBP;
 	return ERROR_SUCCESS;
 }
 
@@ -292,6 +332,17 @@ PxeProviderInitialize(HANDLE hProvider, HKEY hProviderKey)
 		PxeProviderSetAttribute(hProvider, PXE_PROV_ATTR_FILTER_IPV6, &v6, sizeof(v6));
 	}
 	PxeRegisterCallback(hProvider, PXE_CALLBACK_RECV_REQUEST, (PVOID)recv_request, c);
+	if (DpxeProviderGetSetting(hProviderKey, "ex") != NULL) {
+		/* the ABI numbers of lib/dhcp's struct, as a dpxe-tree provider
+		 * passes them (DPXE_DHCP_MSG_ABI_VERSION, sizeof); the test
+		 * program exports the size */
+		bool bad = strcmp(DpxeProviderGetSetting(hProviderKey, "ex"), "badabi") == 0;
+		DWORD rc = DpxeRegisterRecvRequestEx(hProvider, recv_ex, c,
+						     DPXE_DHCP_MSG_ABI_VERSION + (bad ? 1 : 0),
+						     wds_test_dhcp_msg_size());
+
+		report(c, "exreg", rc);
+	}
 	if (strcmp(c->mode, "no_shutdown") != 0)
 		PxeRegisterCallback(hProvider, PXE_CALLBACK_SHUTDOWN, (PVOID)shutdown_cb, c);
 	else
