@@ -4,12 +4,14 @@
 #   tests/install-deps.sh          build dependencies
 #   tests/install-deps.sh --run    also what the README's run command uses
 #   tests/install-deps.sh --tests  also the test peers (clients, QEMU, capture)
+#   tests/install-deps.sh --bench  also valgrind (bench/provider-cost.sh)
 set -euo pipefail
 
 build_pkgs=(meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 	libdpdk-dev dpdk dpdk-dev libcyaml-dev libyaml-dev libcmocka-dev
 	libpcap-dev python3 iproute2)
 run_pkgs=(udhcpc ethtool procps)
+bench_pkgs=(valgrind)
 test_pkgs=(isc-dhcp-client tcpdump tshark dnsmasq tftp-hpa
 	qemu-system-x86 ipxe-qemu ovmf seabios python3-scapy psmisc isc-dhcp-relay)
 
@@ -17,8 +19,9 @@ want=("${build_pkgs[@]}")
 case "${1:-}" in
 --run) want+=("${run_pkgs[@]}") ;;
 --tests) want+=("${run_pkgs[@]}" "${test_pkgs[@]}") ;;
+--bench) want+=("${bench_pkgs[@]}") ;;
 "") ;;
-*) echo "usage: $0 [--run|--tests]" >&2; exit 2 ;;
+*) echo "usage: $0 [--run|--tests|--bench]" >&2; exit 2 ;;
 esac
 
 missing=()
