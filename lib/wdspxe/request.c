@@ -727,15 +727,17 @@ tx_reply(struct dpxe_wds_worker *ww, struct rte_mbuf *m)
 /*
  * Build and send a reply to request r (turn gen) whose send was counted:
  * pPacket's uPacketLen bytes with the payload's one's complement sum psum
- * (DPXE_NO_SUM: sum it here), to pAddress. cur: on the worker, on a turn
- * that cannot end meanwhile. given: the request's own reply buffer (the
+ * (DPXE_NO_SUM: sum it here), to pAddress. worker: on ww's own thread
+ * (wds_t.self == ww). cur: on the worker, on a turn that cannot end
+ * meanwhile. given: the request's own reply buffer (the
  * DpxeReplyAllocate one), which holds pPacket; it is taken (*given = NULL)
  * once the frame is to be written into it, and freed on a later error.
  * Inlined into each caller: each gets the code of its own case only.
  */
 static __rte_always_inline DWORD
-emit(struct dpxe_wds_worker *ww, struct wds_req *r, uint32_t gen, bool cur, LPCVOID pPacket,
-     ULONG uPacketLen, PXE_ADDRESS *pAddress, uint32_t psum, struct rte_mbuf **given)
+emit(struct dpxe_wds_worker *ww, struct wds_req *r, uint32_t gen, bool worker, bool cur,
+     LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS *pAddress, uint32_t psum,
+     struct rte_mbuf **given)
 {
 	const struct dpxe_frame *fp;
 	const struct dpxe_udp6 *up;
@@ -753,7 +755,7 @@ emit(struct dpxe_wds_worker *ww, struct wds_req *r, uint32_t gen, bool cur, LPCV
 	 * the turn did not end meanwhile (the slot could be reused and
 	 * rewritten); the worker itself is the only writer, so it reads in
 	 * place */
-	if (wds_t.self == ww) {
+	if (worker) {
 		fp = &r->f;
 		up = &r->u6;
 		v6 = r->v6;
@@ -842,7 +844,7 @@ emit(struct dpxe_wds_worker *ww, struct wds_req *r, uint32_t gen, bool cur, LPCV
 		out->l2_len = (uint16_t)(hdr - DPXE_IPV4_HDR_LEN - DPXE_UDP_HDR_LEN);
 		out->l3_len = DPXE_IPV4_HDR_LEN;
 	}
-	if (wds_t.self == ww) {
+	if (worker) {
 		tx_reply(ww, out);
 	} else if (rte_ring_mp_enqueue(ww->ring, out) != 0) {
 		rte_pktmbuf_free(out);
@@ -890,7 +892,7 @@ send_reply(HANDLE hClientRequest, LPCVOID pPacket, ULONG uPacketLen, PXE_ADDRESS
 		DPXE_WDS_COUNT(ww->c.counters, send_flood);
 		return ERROR_NOT_ENOUGH_MEMORY;
 	}
-	return emit(ww, r, gen, cur, pPacket, uPacketLen, pAddress, psum, NULL);
+	return emit(ww, r, gen, wds_t.self == ww, cur, pPacket, uPacketLen, pAddress, psum, NULL);
 }
 
 DWORD PXEAPI
@@ -991,7 +993,7 @@ reply_on_return(struct dpxe_wds_worker *ww, struct wds_req *r, PXE_BOOT_ACTION a
 		else if (r->sends >= DPXE_WDS_MAX_SENDS)
 			DPXE_WDS_COUNT_LOCAL(ww->c.counters, send_flood);
 		else
-			(void)emit(ww, r, r->gen, true, rte_pktmbuf_mtod(m, void *), len,
+			(void)emit(ww, r, r->gen, true, true, rte_pktmbuf_mtod(m, void *), len,
 				   &r->desc.Address, r->desc.dwPayloadSum, &m);
 	}
 	if (m != NULL)
