@@ -145,7 +145,9 @@ run_testpmd() { # run-number
 
 OTHER=testpmd
 [ $PROVIDER = 1 ] && OTHER=provider
-echo "pcap-rate: $RUNS runs x $SECS s each of dpxe and $OTHER, $PKTS clients, CPU $CPU"
+WHAT=$OTHER
+[ $PROVIDER = 1 ] && WHAT="bootfile (dpxe callback) and bootfile (WDS calls only)"
+echo "pcap-rate: $RUNS runs x $SECS s each of dpxe and $WHAT, $PKTS clients, CPU $CPU"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)   # other work on the 2 cores = noise
 for i in $(seq 1 "$RUNS"); do
 	# alternate which goes first so slow drift does not favour one side

@@ -120,7 +120,7 @@ result = {"benchmark": "bench/provider-cost.sh", "date": time.strftime("%Y-%m-%d
 with open(f"{out}/provider-cost.json", "w") as f:
     json.dump(result, f, indent=1)
     f.write("\n")
-names = {"builtin": "built-in path", "provider": "bootfile, dpxe extensions (default)",
+names = {"builtin": "built-in path", "provider": "bootfile, dpxe's request callback (default)",
          "wds": "bootfile, wds_calls_only (WDS calls alone)"}
 md = ["| path | replies counted | instructions / reply | / built-in |", "|---|---:|---:|---:|"]
 for tag, r in rows.items():
