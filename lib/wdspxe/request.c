@@ -339,7 +339,9 @@ provider_of(HANDLE hProvider)
 }
 
 /* The worker-half tracking entry of slot r holding buffer pPacket, or -1.
- * Compares pointers only: pPacket is never read through. */
+ * Compares pointers only: pPacket is never read through. The entry may be
+ * emptied right after by a provider thread freeing the same buffer: take
+ * the tag from pPacket (buffer_tag), never from a second read of it. */
 static inline int
 tracked_entry(const struct wds_req *r, const void *pPacket)
 {
@@ -352,6 +354,13 @@ tracked_entry(const struct wds_req *r, const void *pPacket)
 			return (int)k;
 	}
 	return -1;
+}
+
+/* The tag in front of one of our buffers (tracked_entry found it). */
+static inline struct wds_pkt_tag *
+buffer_tag(const void *pPacket)
+{
+	return (struct wds_pkt_tag *)((uintptr_t)pPacket - TAG_BACK);
 }
 
 PVOID PXEAPI
@@ -463,7 +472,7 @@ PxePacketFree(HANDLE hProvider, HANDLE hClientRequest, PVOID pPacket)
 		 * entry proves it is one of ours, no tag check needed. The
 		 * owner swap stays: a provider thread may free it too. */
 		ww = wds_t.self;
-		t = r->pkts[k];
+		t = buffer_tag(pPacket);
 		if (!tag_release(t, (uint32_t)v)) {
 			DPXE_WDS_COUNT(ww->c.counters, double_free);
 			return ERROR_INVALID_PARAMETER;
@@ -692,12 +701,11 @@ own_buffer(struct dpxe_wds_worker *ww, const struct wds_req *r, bool cur, uint32
 {
 	struct wds_pkt_tag *t;
 	struct rte_mbuf *m;
-	int k;
 
 	/* in the worker's call, a buffer it allocated there is found by its
 	 * entry, without the tag check */
-	if (cur && (k = tracked_entry(r, pPacket)) >= 0)
-		t = r->pkts[k];
+	if (cur && tracked_entry(r, pPacket) >= 0)
+		t = buffer_tag(pPacket);
 	else
 		t = tag_of(ww, pPacket);
 	if (t == NULL || __atomic_load_n(&t->owner, __ATOMIC_ACQUIRE) != ((uint64_t)h << 1 | 1))
@@ -988,10 +996,11 @@ reply_on_return(struct dpxe_wds_worker *ww, struct wds_req *r, PXE_BOOT_ACTION a
 
 	r->reply = NULL;
 	if ((action == PXE_BA_NBP || action == PXE_BA_CUSTOM) && len != 0) {
+		/* provider threads count these too: a locked add */
 		if (len > r->reply_size)
-			DPXE_WDS_COUNT_LOCAL(ww->c.counters, send_fail);
-		else if (r->sends >= DPXE_WDS_MAX_SENDS)
-			DPXE_WDS_COUNT_LOCAL(ww->c.counters, send_flood);
+			DPXE_WDS_COUNT(ww->c.counters, send_fail);
+		else if (__atomic_load_n(&r->sends, __ATOMIC_RELAXED) >= DPXE_WDS_MAX_SENDS)
+			DPXE_WDS_COUNT(ww->c.counters, send_flood);
 		else
 			(void)emit(ww, r, r->gen, true, true, rte_pktmbuf_mtod(m, void *), len,
 				   &r->desc.Address, r->desc.dwPayloadSum, &m);

@@ -767,7 +767,8 @@ ULONG DpxeRequestWorker(HANDLE hClientRequest);
  * request outside the worker's call (a provider thread: use
  * PxePacketAllocate there), ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER
  * (uSize 0), ERROR_BUSY (one was allocated in this call already),
- * ERROR_NOT_ENOUGH_MEMORY (over 1472 bytes, or the pool is empty).
+ * ERROR_NOT_ENOUGH_MEMORY (over the worker's maximum, 1472 bytes with
+ * dpxe's mbufs, less from a pool of smaller ones; or the pool is empty).
  * Declare it weak (as DpxeRequestDhcpMsg) and fall back to
  * PxePacketAllocate when it is absent or says ERROR_NOT_SUPPORTED.
  */
@@ -792,8 +793,13 @@ struct dpxe_reply *DpxeReplyAllocate(HANDLE hClientRequest, ULONG uSize);
  * It is RECV_REQUEST with everything a provider would otherwise ask for:
  * pMsg is DpxeRequestDhcpMsg's answer (NULL: a DHCPv6 request, or one
  * dpxe_dhcp_parse refused), pReply is DpxeReplyAllocate's for a buffer of
- * the largest size (1472; NULL when the worker's pool is empty: answer
- * PXE_BA_IGNORE, or PxePacketAllocate), with its uWorker. A reply left in
+ * the largest size (1472 with dpxe's mbufs: read pReply->uSize; NULL when
+ * the worker's pool is empty: answer PXE_BA_IGNORE, or PxePacketAllocate),
+ * with its uWorker. It is this call's one: DpxeReplyAllocate answers
+ * ERROR_BUSY in it (unless pReply is NULL). The buffer is allocated for
+ * every request the callback gets, and zeroed unless the provider set
+ * DPXE_PROV_ATTR_NO_ZERO_FILL; a provider that rejects most requests pays
+ * for that. A reply left in
  * pReply is sent on return exactly as DpxeReplyAllocate describes; with
  * REJECTED, IGNORE or a length of 0 it is freed. Every other call
  * (PxeSendReply, PxePacketAllocate, PxeAsyncRecvDone with

@@ -936,6 +936,29 @@ test_recv_ex(void **state)
 	sent_clear();
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 
+	/* DHCPv6: no DHCPv4 parse; the reply on return goes out as IPv6/UDP
+	 * to the client's link-local address and port */
+	reply_mode("E6", "nbp\n      ipv6: yes\n      ex: yes");
+	sent_clear(); /* the IPv4 request of reply_mode */
+	events[0] = '\0';
+	memset(&ctr, 0, sizeof(ctr));
+	request6(true);
+	assert_string_equal(events, "E6:ex-0-1472-0;");
+	assert_int_equal(n_sent, 1);
+	{
+		struct dpxe_udp6 u;
+
+		sent6(0, &f, &u);
+		assert_memory_equal(u.dst, client_ll, 16);
+		assert_int_equal(u.dst_port, 546);
+		assert_int_equal(u.src_port, 547);
+		assert_int_equal(rte_pktmbuf_mtod(sent[0], uint8_t *)[u.payload_off], 2);
+	}
+	assert_int_equal(ctr.replies, 1);
+	assert_int_equal(ctr.send_fail, 0);
+	sent_clear();
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+
 	/* a filled reply and REJECTED: freed, and the next provider runs */
 	assert_int_equal(load_chain(err, sizeof(err),
 				    prov_yaml("X", TESTPROV_SO, true, "      mode: reject\n      ex: yes\n"),
@@ -1488,6 +1511,36 @@ test_hostile_flood(void **state)
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 }
 
+/* The worker (inside the call, its short path) and a provider thread free
+ * the same buffer at once, 200 times: one wins each time, the other is
+ * counted, nothing is freed twice (ASan and the TSan pass check). */
+static void
+test_double_free_race(void **state)
+{
+	char err[1024];
+	char want[64 * 200 + 1] = "";
+
+	(void)state;
+	assert_int_equal(load_chain(err, sizeof(err),
+				    prov_yaml("R", TESTPROV_SO, true, "      mode: race_free\n"), NULL),
+			 1);
+	events[0] = '\0';
+	memset(&ctr, 0, sizeof(ctr));
+	for (unsigned int i = 0; i < 200; i++) {
+		request(PXE);
+		strcat(want, "R:recv;R:race-1;");
+		if (strlen(events) > sizeof(events) - 64) { /* keep the log short */
+			assert_string_equal(events, want);
+			events[0] = '\0';
+			want[0] = '\0';
+		}
+	}
+	assert_string_equal(events, want);
+	assert_int_equal(ctr.double_free, 200);
+	assert_int_equal(ctr.leaks_reclaimed, 0);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+}
+
 static void
 test_hostile_double_free(void **state)
 {
@@ -1543,6 +1596,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_bad_action, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_flood, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_double_free, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_double_free_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_after_end, setup, teardown),
 	};
 	int rc;

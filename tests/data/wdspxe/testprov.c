@@ -9,6 +9,8 @@
  *           | reply_misuse (DpxeReplyAllocate misused, each result
  *           reported; returns NBP with a bad length) | reply_keep (a
  *           filled reply, then REJECTED) | reply_flags (NBP, bad address)
+ *           | race_free (allocates a buffer and frees it on the worker and
+ *           on a thread at once: reports "race-<frees that succeeded>")
  *           | reject | ignore | error
  *           (returns an error code) | async (a thread replies, then
  *           PxeAsyncRecvDone(action)) | hold (pending; the test gets the
@@ -22,7 +24,8 @@
  *           PxeDhcpv6Initialize reply, reporting "sent6")
  *   ex:     yes (also registers dpxe's own callback, DpxeRegisterRecvRequestEx:
  *           it reports "ex-<msg>-<size>-<worker>" and answers nbp in the
- *           request's reply buffer; with mode reject it fills the reply
+ *           request's reply buffer, a DHCPv6 one with the
+ *           PxeDhcpv6Initialize reply; with mode reject it fills the reply
  *           and returns REJECTED) | badabi (registers with a wrong ABI
  *           version and reports the result)
  *   filter6: all | dhcp | pxe (PXE_PROV_ATTR_FILTER_IPV6)
@@ -152,6 +155,39 @@ reply_modes(struct ctx *c, HANDLE hReq, PVOID pPacket, ULONG uLen, PXE_ADDRESS *
 	return ERROR_SUCCESS;
 }
 
+struct racer {
+	HANDLE prov, req;
+	PVOID buf;
+	DWORD rc;
+};
+
+static void *
+race_free_thread(void *arg)
+{
+	struct racer *r = arg;
+
+	r->rc = PxePacketFree(r->prov, r->req, r->buf);
+	return NULL;
+}
+
+/* The same buffer freed by the worker and a thread at once: exactly one
+ * free may succeed, whichever order they come in. */
+static void
+race_free(struct ctx *c, HANDLE hReq)
+{
+	struct racer r = { c->prov, hReq, PxePacketAllocate(c->prov, hReq, 64), 1 };
+	pthread_t t;
+	DWORD mine;
+
+	if (r.buf == NULL || pthread_create(&t, NULL, race_free_thread, &r) != 0) {
+		report(c, "race-setup", 0);
+		return;
+	}
+	mine = PxePacketFree(c->prov, hReq, r.buf);
+	pthread_join(t, NULL);
+	report(c, "race", (unsigned long)(mine == ERROR_SUCCESS) + (r.rc == ERROR_SUCCESS));
+}
+
 /* dpxe's own callback: the parse and the reply buffer come with it. */
 static DWORD PXEAPI
 recv_ex(const struct dpxe_request *q, PXE_BOOT_ACTION *pAction, PVOID pContext)
@@ -166,8 +202,18 @@ recv_ex(const struct dpxe_request *q, PXE_BOOT_ACTION *pAction, PVOID pContext)
 		 r != NULL ? (unsigned long)r->uSize : 0ul, r != NULL ? (unsigned long)r->uWorker : 99ul);
 	wds_test_event(c->name, e);
 	*pAction = PXE_BA_IGNORE;
-	if (r == NULL || q->pLocalAddress->uAddrLen != 4)
+	if (r == NULL)
 		return ERROR_SUCCESS;
+	if (q->pLocalAddress->uAddrLen == 16) {
+		/* DHCPv6 (ipv6: yes): the skeleton reply, back to the source */
+		if (PxeDhcpv6Initialize(q->pPacket, q->uPacketLen, r->pBuffer, r->uSize,
+					&len) != ERROR_SUCCESS)
+			return ERROR_SUCCESS;
+		r->uLength = len;
+		r->Address.uFlags = PXE_ADDR_USE_DHCP_RULES;
+		*pAction = PXE_BA_NBP;
+		return ERROR_SUCCESS;
+	}
 	if (PxeDhcpInitialize(q->pPacket, q->uPacketLen, r->pBuffer, r->uSize, &len) != 0 ||
 	    PxeDhcpAppendOption(r->pBuffer, r->uSize, &len, 53, 1, &type) != 0 ||
 	    PxeDhcpAppendOption(r->pBuffer, r->uSize, &len, 255, 0, NULL) != 0)
@@ -236,6 +282,11 @@ recv_request(HANDLE hReq, PVOID pPacket, ULONG uLen, PXE_ADDRESS *pLocal, PXE_AD
 	}
 	if (strncmp(c->mode, "reply", 5) == 0)
 		return reply_modes(c, hReq, pPacket, uLen, pLocal, pAction);
+	if (strcmp(c->mode, "race_free") == 0) {
+		race_free(c, hReq);
+		*pAction = PXE_BA_IGNORE;
+		return ERROR_SUCCESS;
+	}
 	/* nbp: the SampleProvider's pattern */
 	{
 		PVOID reply = PxePacketAllocate(c->prov, hReq, 300);
