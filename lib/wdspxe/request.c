@@ -1144,12 +1144,9 @@ turn_end(struct dpxe_wds_worker *ww, struct wds_req *r)
 {
 	__atomic_store_n(&r->gen, next_gen(r->gen), __ATOMIC_RELEASE);
 	sweep(ww, r);
-	if (unlikely(r->reply != NULL)) {
-		/* a DpxeReplyAllocate buffer never sent: the provider's
-		 * choice, not a leak */
-		rte_pktmbuf_free(r->reply);
-		r->reply = NULL;
-	}
+	/* a reply buffer lives only inside the provider's call: run_chain
+	 * sends or frees it right after (reply_on_return) */
+	RTE_ASSERT(r->reply == NULL);
 }
 
 static inline void
