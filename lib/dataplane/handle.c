@@ -49,13 +49,30 @@ reply_out(struct dpxe_worker *w, const struct dpxe_port *port,
 	slot->port = port;
 }
 
-/* providers answer in proxy mode only: on the worker's own port */
+static __rte_noinline void
+reply_out_home(struct dpxe_worker *w, struct rte_mbuf *m)
+{
+	reply_out(w, w->port, m);
+}
+
+/*
+ * Providers answer in proxy mode only: on the worker's own port. Called
+ * once per provider reply, through the runtime's function pointer: the
+ * common case (no reply delay, room in the TX buffer) is the append that
+ * rte_eth_tx_buffer starts with, without the register saves its flush
+ * would need; the rest goes the usual way.
+ */
 void
 dpxe_handle_reply_out(void *worker, struct rte_mbuf *m)
 {
 	struct dpxe_worker *w = worker;
+	struct rte_eth_dev_tx_buffer *b = w->txb;
 
-	reply_out(w, w->port, m);
+	if (likely(w->delay_tsc == 0 && b->length + 1 < b->size)) {
+		b->pkts[b->length++] = m;
+		return;
+	}
+	reply_out_home(w, m);
 }
 
 /*
