@@ -103,7 +103,8 @@ struct wds_req {
 	uint16_t prov;      /* index in wds_chain of the provider's turn */
 	uint32_t sends;     /* atomic: PxeSendReply calls in this turn */
 	bool is_dhcp, is_pxe; /* DHCPv6 only: PxeDhcpv6IsValid's verdict */
-	bool parsed;        /* the worker's parse (msgs[slot]) is valid */
+	/* atomic: msg when dpxe_dhcp_parse accepted the request, else NULL */
+	const struct dpxe_dhcp_msg *parse;
 	bool v6;            /* a DHCPv6 request: u6 describes its IPv6/UDP */
 	struct dpxe_udp6 u6;
 	struct rte_mbuf *m; /* the request frame; pPacket points into it */
@@ -508,7 +509,7 @@ PxePacketFree(HANDLE hProvider, HANDLE hClientRequest, PVOID pPacket)
 static inline const struct dpxe_dhcp_msg *
 req_msg(const struct wds_req *r)
 {
-	return __atomic_load_n(&r->parsed, __ATOMIC_RELAXED) ? r->msg : NULL;
+	return __atomic_load_n(&r->parse, __ATOMIC_RELAXED);
 }
 
 const struct dpxe_dhcp_msg *
@@ -1360,7 +1361,6 @@ dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct d
 {
 	struct dpxe_dhcp_msg *msg;
 	struct wds_req *r;
-	bool parsed;
 
 	if (unlikely((r = req_take(ww, m)) == NULL))
 		return;
@@ -1369,8 +1369,9 @@ dpxe_wds_dispatch(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct d
 	r->payload = dpxe_frame_payload(f);
 	r->payload_len = f->payload_len;
 	/* the one parse of this request (the built-in path's parser) */
-	parsed = dpxe_dhcp_parse(r->payload, r->payload_len, msg) == DPXE_DROP_OK;
-	__atomic_store_n(&r->parsed, parsed, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->parse,
+			 dpxe_dhcp_parse(r->payload, r->payload_len, msg) == DPXE_DROP_OK ? msg : NULL,
+			 __ATOMIC_RELAXED);
 	/* after the parse, not before: f was just written field by field, and
 	 * copying it in wide loads at once stalls on store forwarding (that
 	 * was a tenth of this function) */
@@ -1390,7 +1391,7 @@ dpxe_wds_dispatch6(struct dpxe_wds_worker *ww, struct rte_mbuf *m, const struct 
 	r->f = *f;
 	r->u6 = *u;
 	__atomic_store_n(&r->v6, true, __ATOMIC_RELAXED);
-	__atomic_store_n(&r->parsed, false, __ATOMIC_RELAXED); /* no DHCPv4 parse */
+	__atomic_store_n(&r->parse, NULL, __ATOMIC_RELAXED); /* no DHCPv4 parse */
 	r->payload = f->data + u->payload_off;
 	r->payload_len = u->payload_len;
 	r->is_dhcp = PxeDhcpv6IsValid(r->payload, r->payload_len, TRUE, &pxe) == ERROR_SUCCESS;
