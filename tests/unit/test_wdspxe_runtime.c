@@ -1035,17 +1035,6 @@ test_async_thread(void **state)
 /* ---- ownership, by hand on a held request ---- */
 
 static void
-hold_one(void)
-{
-	char err[1024];
-
-	assert_int_equal(load_chain(err, sizeof(err),
-				    prov_yaml("holder", TESTPROV_SO, true, "      mode: hold\n"), NULL), 1);
-	request(PXE);
-	assert_non_null(held_req);
-}
-
-static void
 test_ownership(void **state)
 {
 	PVOID a, b, c;
@@ -1055,7 +1044,7 @@ test_ownership(void **state)
 			     .uAddrLen = 4, .uPort = 4011 };
 
 	(void)state;
-	hold_one();
+	hold_kind(PXE);
 	a = PxePacketAllocate(held_prov, held_req, 300);
 	b = PxePacketAllocate(held_prov, held_req, 300);
 	c = PxePacketAllocate(held_prov, held_req, 300);
@@ -1142,7 +1131,7 @@ test_api_misc(void **state)
 	ULONG used = 0, f = PXE_PROV_FILTER_PXE_ONLY;
 
 	(void)state;
-	hold_one();
+	hold_kind(PXE);
 	assert_int_equal(PxeTrace(NULL, PXE_TRACE_ERROR, L"null handle %s %S %lu", L"wide",
 				  "narrow", 7u), ERROR_SUCCESS);
 	assert_int_equal(PxeTrace(held_prov, PXE_TRACE_VERBOSE, L"verbose, off"), ERROR_SUCCESS);
