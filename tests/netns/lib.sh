@@ -337,6 +337,15 @@ journal_records() {
 		fail "lease journal $JOURNAL is not well formed (see above)"
 }
 
+# expect_journal_bind MAC IP SUBNET/PREFIX: the lease journal (logged, and
+# left in $TMP/journal.txt) has a bind of IP to MAC in that subnet
+expect_journal_bind() {
+	journal_records >"$TMP/journal.txt"
+	sed 's/^/    journal: /' "$TMP/journal.txt" >&2
+	grep -q " bind $1 $2 $3 " "$TMP/journal.txt" ||
+		fail "the journal has no bind of $2 to $1 in $3"
+}
+
 # stats_dump: the non-zero counters of the stats JSON, for the log
 stats_dump() {
 	$PY - "$TMP/stats.json" <<'PYEOF' >&2 || true

@@ -137,10 +137,7 @@ expect_stat 'j["total"]["lease_binds"]' -eq 2 "leases bound (two ACKs)"
 expect_stat 'j["total"]["lease_releases"]' -eq 1 "the RELEASE counted"
 
 # ---- the lease journal
-journal_records >"$TMP/journal.txt"
-sed 's/^/    journal: /' "$TMP/journal.txt" >&2
-grep -q " bind $MAC_C $IP 10.79.0.0/24 " "$TMP/journal.txt" ||
-	fail "the journal has no bind of $IP to $MAC_C in 10.79.0.0/24"
+expect_journal_bind "$MAC_C" "$IP" 10.79.0.0/24
 last=$(awk -v m="$MAC_C" '$3 == m { l = $2 " " $4 } END { print l }' "$TMP/journal.txt")
 expect_eq "$last" "release $IP" "the journal's last record for $MAC_C"
 pass

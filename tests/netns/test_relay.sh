@@ -120,9 +120,6 @@ expect_stat 'j["total"]["replies"]["ACK"]' -eq 1 "one ACK"
 expect_stat 'j["total"]["replies"].get("NAK", 0)' -eq 0 "no NAK"
 expect_stat 'sum(j["total"]["drops"].values())' -eq 0 "nothing dropped"
 expect_stat 'j["total"]["lease_binds"]' -eq 1 "one lease bound"
-journal_records >"$TMP/journal.txt"
-sed 's/^/    journal: /' "$TMP/journal.txt" >&2
-grep -q " bind $MAC_C $IP 10.80.0.0/24 " "$TMP/journal.txt" ||
-	fail "the journal has no bind of $IP to $MAC_C in 10.80.0.0/24"
+expect_journal_bind "$MAC_C" "$IP" 10.80.0.0/24
 log "ok: the journal binds $IP to $MAC_C in 10.80.0.0/24"
 pass
