@@ -192,6 +192,12 @@ void e2e_json_free(struct e2e_json *j);
  * @return 0 with *v set, -1 when the path does not lead to an integer.
  */
 int e2e_json_int(const struct e2e_json *j, const char *path, long long *v);
+/**
+ * The counter at the path fmt formats (printf-style), or -1, with a line on
+ * stderr naming the path, when there is no integer there.
+ */
+long long e2e_json_stat(const struct e2e_json *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /** Number of members of the object or array at path, or -1. */
 int e2e_json_count(const struct e2e_json *j, const char *path);
 /** Name of member i of the object at path, or NULL. */

@@ -5,6 +5,7 @@
  * is a syntax error, which is itself a finding about the stats file.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,23 @@ e2e_json_int(const struct e2e_json *j, const char *path, long long *v)
 		return -1;
 	*v = j->num;
 	return 0;
+}
+
+long long
+e2e_json_stat(const struct e2e_json *j, const char *fmt, ...)
+{
+	char path[160];
+	long long v = -1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (e2e_json_int(j, path, &v) < 0) {
+		fprintf(stderr, "stats: no integer at %s\n", path);
+		return -1;
+	}
+	return v;
 }
 
 int

@@ -575,24 +575,10 @@ world_run(struct world *w, struct caseset *s, unsigned int port_vlan, const char
 		      run.seconds);
 }
 
-static long long
-stat_of(const struct e2e_json *j, const char *fmt, ...)
-{
-	char path[160];
-	long long v = -1;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (e2e_json_int(j, path, &v) < 0)
-		print_error("stats: no integer at %s\n", path);
-	return v;
-}
 
 #define STAT_IS(j, want, ...)                                                  \
 	do {                                                                   \
-		long long got_ = stat_of(j, __VA_ARGS__);                      \
+		long long got_ = e2e_json_stat(j, __VA_ARGS__);                      \
 		if (got_ != (long long)(want)) {                               \
 			print_error("  " __VA_ARGS__);                         \
 			print_error(" = %lld, expected %lld\n", got_,          \

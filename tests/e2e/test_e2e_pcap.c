@@ -2314,22 +2314,6 @@ test_no_unexpected_reply(void **state)
 	}
 }
 
-static long long
-stat_of(const struct e2e_json *j, const char *fmt, ...)
-{
-	char path[160];
-	long long v = -1;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (e2e_json_int(j, path, &v) < 0) {
-		print_error("stats: no integer at %s\n", path);
-		return -1;
-	}
-	return v;
-}
 
 /*
  * Counters of one run: rx against the frames sent, tx and the replies by
@@ -2347,7 +2331,7 @@ check_totals(const struct world *w, const struct e2e_json *j)
 
 #define TOTAL_IS(name, want)                                                   \
 	do {                                                                   \
-		long long got_ = stat_of(j, "total.%s", name);                 \
+		long long got_ = e2e_json_stat(j, "total.%s", name);           \
 		if (got_ != (long long)(want)) {                               \
 			print_error("  total.%s = %lld, expected %lld\n", name, \
 				    got_, (long long)(want));                  \
@@ -2400,7 +2384,7 @@ check_totals(const struct world *w, const struct e2e_json *j)
 	}
 	for (int k = 0; k < n; k++) {
 		const char *reason = e2e_json_key(j, "total.drops", (unsigned)k);
-		long long want = 0, got = stat_of(j, "total.drops.%s", reason);
+		long long want = 0, got = e2e_json_stat(j, "total.drops.%s", reason);
 
 		for (size_t i = 0; i < w->cases.n; i++)
 			want += w->cases.v[i]->out == O_DROP &&
@@ -2427,8 +2411,8 @@ test_stats(void **state)
 
 	(void)state;
 	bad = check_totals(&main_run, main_run.stats);
-	if (stat_of(main_run.stats, "workers.0.rx") !=
-	    stat_of(main_run.stats, "total.rx") ||
+	if (e2e_json_stat(main_run.stats, "workers.0.rx") !=
+	    e2e_json_stat(main_run.stats, "total.rx") ||
 	    e2e_json_count(main_run.stats, "workers") != 1) {
 		print_error("  one worker expected, with every frame\n");
 		bad++;
@@ -2522,8 +2506,8 @@ test_two_workers(void **state)
 		};
 
 		for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
-			long long got = stat_of(w.stats, "workers.%u.%s", q,
-						t[k].name);
+			long long got = e2e_json_stat(w.stats, "workers.%u.%s", q,
+							t[k].name);
 
 			if (got != t[k].want) {
 				print_error("  workers[%u].%s = %lld, expected "
@@ -2715,16 +2699,16 @@ provider_chain_same_bytes(const char *bootfile_settings)
 	/* and they are counted by DHCP type as the built-in run counts them */
 	for (const char *const *t = (const char *const[]){ "OFFER", "ACK",
 		NULL }; *t; t++) {
-		long long got = stat_of(w.stats, "total.replies.%s", *t),
-			  want = stat_of(main_run.stats, "total.replies.%s", *t);
+		long long got = e2e_json_stat(w.stats, "total.replies.%s", *t),
+			  want = e2e_json_stat(main_run.stats, "total.replies.%s", *t);
 
 		if (got != want)
 			w.failed_any = true;
 		assert_int_equal(got, want);
 		assert_true(got > 0);
 	}
-	assert_int_equal(stat_of(w.stats, "total.replies.OFFER") +
-				 stat_of(w.stats, "total.replies.ACK"),
+	assert_int_equal(e2e_json_stat(w.stats, "total.replies.OFFER") +
+				 e2e_json_stat(w.stats, "total.replies.ACK"),
 			 replies);
 	world_free(&w);
 }
