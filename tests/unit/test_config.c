@@ -828,6 +828,41 @@ test_aliases(void **state)
 	dpxe_config_free(cfg);
 }
 
+/* dpxe_config_print's text of c (free it), its length in *len. */
+static char *
+printed(const struct dpxe_config *c, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+
+	assert_non_null(f);
+	dpxe_config_print(f, c);
+	fclose(f);
+	return text;
+}
+
+/* What dpxe_config_print() writes of a (named name in a failure) loads
+ * back, contains want (unless NULL), and prints the same: the config it
+ * loaded back, to free. */
+static struct dpxe_config *
+print_round_trip(const struct dpxe_config *a, const char *name, const char *want)
+{
+	struct dpxe_config_error e;
+	struct dpxe_config *b;
+	size_t len1, len2;
+	char *text1 = printed(a, &len1), *text2;
+
+	if (want != NULL)
+		assert_non_null(strstr(text1, want));
+	if (dpxe_config_parse("printed.yaml", text1, len1, &b, &e) != 0)
+		fail_msg("%s printed: %s\n%s", name, e.text, text1);
+	text2 = printed(b, &len2);
+	assert_string_equal(text1, text2);
+	free(text1);
+	free(text2);
+	return b;
+}
+
 /* What dpxe_config_print() writes loads back and prints the same. */
 static void
 test_print_round_trip(void **state)
@@ -838,27 +873,10 @@ test_print_round_trip(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		struct dpxe_config *a = load_ok(files[i]), *b;
-		struct dpxe_config_error e;
-		char *text1 = NULL, *text2 = NULL;
-		size_t len1 = 0, len2 = 0;
-		FILE *f;
+		struct dpxe_config *a = load_ok(files[i]);
 
-		f = open_memstream(&text1, &len1);
-		assert_non_null(f);
-		dpxe_config_print(f, a);
-		fclose(f);
-		if (dpxe_config_parse("printed.yaml", text1, len1, &b, &e) != 0)
-			fail_msg("%s printed: %s\n%s", files[i], e.text, text1);
-		f = open_memstream(&text2, &len2);
-		assert_non_null(f);
-		dpxe_config_print(f, b);
-		fclose(f);
-		assert_string_equal(text1, text2);
+		dpxe_config_free(print_round_trip(a, files[i], NULL));
 		dpxe_config_free(a);
-		dpxe_config_free(b);
-		free(text1);
-		free(text2);
 	}
 }
 
@@ -877,20 +895,11 @@ test_print_round_trip_leases(void **state)
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		struct dpxe_config *a, *b;
 		struct dpxe_config_error e;
-		char *text1 = NULL, *text2 = NULL;
-		size_t len1 = 0, len2 = 0;
-		FILE *f;
 
 		if (dpxe_config_parse("doc.yaml", docs[i], strlen(docs[i]), &a,
 				&e) != 0)
 			fail_msg("%s", e.text);
-		f = open_memstream(&text1, &len1);
-		assert_non_null(f);
-		dpxe_config_print(f, a);
-		fclose(f);
-		assert_non_null(strstr(text1, "leases:\n"));
-		if (dpxe_config_parse("printed.yaml", text1, len1, &b, &e) != 0)
-			fail_msg("printed: %s\n%s", e.text, text1);
+		b = print_round_trip(a, "doc.yaml", "leases:\n");
 		assert_int_equal(a->leases.capacity, b->leases.capacity);
 		assert_int_equal(a->leases.offer_time, b->leases.offer_time);
 		assert_int_equal(a->leases.decline_time,
@@ -901,15 +910,8 @@ test_print_round_trip_leases(void **state)
 		else
 			assert_string_equal(a->leases.journal,
 					    b->leases.journal);
-		f = open_memstream(&text2, &len2);
-		assert_non_null(f);
-		dpxe_config_print(f, b);
-		fclose(f);
-		assert_string_equal(text1, text2);
 		dpxe_config_free(a);
 		dpxe_config_free(b);
-		free(text1);
-		free(text2);
 	}
 }
 
