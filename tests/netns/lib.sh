@@ -346,6 +346,18 @@ expect_journal_bind() {
 		fail "the journal has no bind of $2 to $1 in $3"
 }
 
+# dhcp_client SECONDS MODE [ARGS]: dhcp_client.py MODE in the client
+# namespace against dpxe (its leases kept in $TMP/leases.json), within
+# SECONDS; the last 40 lines of its output go to the log, a failure fails
+dhcp_client() {
+	local secs=$1 mode=$2 rc=0; shift 2
+	ns_c timeout -k 5 "$secs" "$PY" "$NETNS_DIR/dhcp_client.py" "$mode" --iface "$IF_C" \
+		--server "$SRV_IP" --state "$TMP/leases.json" "$@" \
+		>"$TMP/client-$mode.log" 2>&1 || rc=$?
+	sed 's/^/    /' "$TMP/client-$mode.log" | tail -40 >&2
+	[[ $rc -eq 0 ]] || fail "dhcp_client.py $mode $* failed (exit $rc)"
+}
+
 # stats_dump: the non-zero counters of the stats JSON, for the log
 stats_dump() {
 	$PY - "$TMP/stats.json" <<'PYEOF' >&2 || true

@@ -25,14 +25,7 @@ netns_setup
 dhcp_config 2
 start_dpxe 0,1
 
-client() {  # client MODE [ARGS]: dhcp_client.py in the client namespace
-	local mode=$1 rc=0; shift
-	ns_c timeout -k 5 120 "$PY" "$NETNS_DIR/dhcp_client.py" "$mode" --iface "$IF_C" \
-		--server "$SRV_IP" --state "$TMP/leases.json" "$@" \
-		>"$TMP/client-$mode.log" 2>&1 || rc=$?
-	sed 's/^/    /' "$TMP/client-$mode.log" | tail -25 >&2
-	[[ $rc -eq 0 ]] || fail "dhcp_client.py $mode $* failed (exit $rc)"
-}
+client() { dhcp_client 120 "$@"; }  # client MODE [ARGS]
 
 # hup PATTERN: SIGHUP to dpxe itself (timeout(1) would also arm its -k
 # timer), then wait (10 s at most) for one more log line matching PATTERN

@@ -20,14 +20,7 @@ netns_setup
 dhcp_config 2
 start_dpxe 0,1
 
-client() {  # client MODE [ARGS]: dhcp_client.py in the client namespace
-	local mode=$1 rc=0; shift
-	ns_c timeout -k 5 60 "$PY" "$NETNS_DIR/dhcp_client.py" "$mode" --iface "$IF_C" \
-		--server "$SRV_IP" --state "$TMP/leases.json" "$@" \
-		>"$TMP/client-$mode.log" 2>&1 || rc=$?
-	sed 's/^/    /' "$TMP/client-$mode.log" >&2
-	[[ $rc -eq 0 ]] || fail "dhcp_client.py $mode failed (exit $rc)"
-}
+client() { dhcp_client 60 "$@"; }  # client MODE [ARGS]
 
 # ---- before: DORA, journal flushed, crash
 client dora --count "$COUNT" --pool-start "$DHCP_POOL_START" \
