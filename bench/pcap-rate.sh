@@ -170,7 +170,9 @@ export TMP RUNS SECS PKTS OUT CPU DPDK_VERSION ROOT WARM LOAD_BEFORE LOAD_AFTER
 if [ $PROVIDER = 1 ]; then
 	# built-in vs provider: both must answer every request, nothing else
 	exec /usr/bin/python3 - <<'EOF'
-import json, os, statistics, time
+import json, os, statistics, sys, time
+sys.path.insert(0, os.path.join(os.environ["ROOT"], "bench"))
+from results_file import write_json, write_md
 
 tmp, runs, secs = os.environ["TMP"], int(os.environ["RUNS"]), int(os.environ["SECS"])
 out = os.environ["OUT"]
@@ -243,9 +245,7 @@ result = {"benchmark": "bench/pcap-rate.sh --provider", "date": time.strftime("%
           "loadavg_before": os.environ["LOAD_BEFORE"], "loadavg_after": os.environ["LOAD_AFTER"],
           "runs": rows, "median": summary}
 os.makedirs(out, exist_ok=True)
-with open(f"{out}/pcap-rate-provider.json", "w") as f:
-    json.dump(result, f, indent=1)
-    f.write("\n")
+write_json(f"{out}/pcap-rate-provider.json", result)
 fmt = lambda v, f: "n/a" if v is None else format(v, f)
 md = ["| run | order | built-in replies/s | provider replies/s | WDS-only replies/s | "
       "built-in cycles/pkt | provider cycles/pkt | WDS-only cycles/pkt | "
@@ -265,14 +265,13 @@ md.append(f"provider: bootfile on dpxe's provider extensions; WDS-only: bootfile
           f"wds_calls_only (what a provider ported from WDS pays)")
 md.append(f"budget: provider/built-in <= 1.15 (informational); load average before "
           f"{result['loadavg_before']}, after {result['loadavg_after']}")
-text = "\n".join(md) + "\n"
-with open(f"{out}/pcap-rate-provider.md", "w") as f:
-    f.write(text)
-print(text, end="")
+write_md(f"{out}/pcap-rate-provider.md", md)
 EOF
 fi
 /usr/bin/python3 - <<'EOF'
-import json, os, platform, re, statistics, subprocess, time
+import json, os, platform, re, statistics, subprocess, sys, time
+sys.path.insert(0, os.path.join(os.environ["ROOT"], "bench"))
+from results_file import write_json, write_md
 
 tmp, runs, secs = os.environ["TMP"], int(os.environ["RUNS"]), int(os.environ["SECS"])
 out = os.environ["OUT"]
@@ -361,9 +360,7 @@ result = {
     "runs": rows,
 }
 os.makedirs(out, exist_ok=True)
-with open(f"{out}/pcap-rate.json", "w") as f:
-    json.dump(result, f, indent=1)
-    f.write("\n")
+write_json(f"{out}/pcap-rate.json", result)
 
 m = result["machine"]
 md = [
@@ -388,8 +385,5 @@ md.append("")
 md.append(f"ratio of medians {s['ratio_of_medians']:.3f}; target >= 0.5 "
           f"(informational, not a pass/fail); load average before "
           f"{m['loadavg_before']}, after {m['loadavg_after']}")
-text = "\n".join(md) + "\n"
-with open(f"{out}/pcap-rate.md", "w") as f:
-    f.write(text)
-print(text, end="")
+write_md(f"{out}/pcap-rate.md", md)
 EOF

@@ -85,9 +85,11 @@ count wds "$TMP/wds.yaml"
 mkdir -p "$OUT"
 DPXE_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 VALGRIND=$(valgrind --version)
-export TMP OUT SECS PKTS DPXE_COMMIT VALGRIND
+export TMP OUT SECS PKTS DPXE_COMMIT VALGRIND ROOT
 exec /usr/bin/python3 - <<'EOF'
-import json, os, time
+import json, os, sys, time
+sys.path.insert(0, os.path.join(os.environ["ROOT"], "bench"))
+from results_file import write_json, write_md
 
 tmp, out = os.environ["TMP"], os.environ["OUT"]
 
@@ -117,9 +119,7 @@ result = {"benchmark": "bench/provider-cost.sh", "date": time.strftime("%Y-%m-%d
           "dpxe": os.environ["DPXE_COMMIT"], "valgrind": os.environ["VALGRIND"],
           "seconds": int(os.environ["SECS"]), "clients": int(os.environ["PKTS"]),
           "runs": rows, "budget_ratio": 1.15}
-with open(f"{out}/provider-cost.json", "w") as f:
-    json.dump(result, f, indent=1)
-    f.write("\n")
+write_json(f"{out}/provider-cost.json", result)
 names = {"builtin": "built-in path", "provider": "bootfile, dpxe's request callback (default)",
          "wds": "bootfile, wds_calls_only (WDS calls alone)"}
 md = ["| path | replies counted | instructions / reply | / built-in |", "|---|---:|---:|---:|"]
@@ -128,8 +128,5 @@ for tag, r in rows.items():
 md.append("")
 md.append(f"callgrind ({result['valgrind']}) over dpxe_worker_main, dpxe {result['dpxe']}, "
           f"{result['clients']} clients; budget: provider/built-in <= 1.15 (informational)")
-text = "\n".join(md) + "\n"
-with open(f"{out}/provider-cost.md", "w") as f:
-    f.write(text)
-print(text, end="")
+write_md(f"{out}/provider-cost.md", md)
 EOF

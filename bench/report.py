@@ -7,6 +7,8 @@ Every figure is a median over rounds; every ratio is taken within one round
 of those. Nothing passes or fails."""
 import glob, json, os, platform, re, statistics, subprocess, time
 
+from results_file import write_json, write_md
+
 TMP, OUT, DATE = os.environ["TMP"], os.environ["OUT"], os.environ["DATE"]
 ROOT = os.environ["ROOT"]
 
@@ -196,9 +198,7 @@ result = {
     "memif": memif, "veth": veth, "workers": workers, "summary": summary,
 }
 os.makedirs(OUT, exist_ok=True)
-with open(f"{OUT}/{DATE}.json", "w") as f:
-    json.dump(result, f, indent=1)
-    f.write("\n")
+write_json(f"{OUT}/{DATE}.json", result)
 
 
 def fmt(v, d=0):
@@ -273,10 +273,7 @@ if workers:
     md += ["", f"{len(workers['runs']) // max(1, len(workers['median']))} runs x "
            f"{workers['seconds']} s each; load average before {workers['loadavg_before']}, "
            f"after {workers['loadavg_after']}", ""]
-text = "\n".join(md) + "\n"
-with open(f"{OUT}/{DATE}.md", "w") as f:
-    f.write(text)
-print(text, end="")
+write_md(f"{OUT}/{DATE}.md", md)
 
 
 # ---------------------------------------------------------------- plot

@@ -214,7 +214,9 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$OUT"
 export TMP RUNS SECS PKTS OUT MODES LOAD_BEFORE LOAD_AFTER ROOT SRC
 exec /usr/bin/python3 - <<'EOF'
-import json, os, statistics, subprocess, time
+import json, os, statistics, subprocess, sys, time
+sys.path.insert(0, os.path.join(os.environ["ROOT"], "bench"))
+from results_file import write_json, write_md
 
 tmp, runs, secs = os.environ["TMP"], int(os.environ["RUNS"]), int(os.environ["SECS"])
 out, modes = os.environ["OUT"], os.environ["MODES"].split()
@@ -300,9 +302,7 @@ result = {"benchmark": "bench/workers.sh", "date": time.strftime("%Y-%m-%dT%H:%M
           "loadavg_before": os.environ["LOAD_BEFORE"], "loadavg_after": os.environ["LOAD_AFTER"],
           "runs": rows, "median": summary}
 os.makedirs(out, exist_ok=True)
-with open(f"{out}/workers.json", "w") as f:
-    json.dump(result, f, indent=1)
-    f.write("\n")
+write_json(f"{out}/workers.json", result)
 md = ["| mode | run | order | 1 worker replies/s | cycles/req | 2 workers replies/s "
       "| worker 0 replies/s, cycles/req | worker 1 replies/s, cycles/req | 2/1 |",
       "|---|---:|---|---:|---:|---:|---|---|---:|"]
@@ -345,8 +345,5 @@ md.append("")
 md.append(f"{runs} runs x {secs} s, {result['clients_per_queue']} clients per queue; "
           f"load average before {result['loadavg_before']}, after {result['loadavg_after']}; "
           f"dpxe {git}")
-text = "\n".join(md) + "\n"
-with open(f"{out}/workers.md", "w") as f:
-    f.write(text)
-print(text, end="")
+write_md(f"{out}/workers.md", md)
 EOF
