@@ -18,7 +18,6 @@
 
 #include <rte_log.h>
 
-#include "dhcp.h"
 #include "wds_rt_internal.h"
 
 struct wds_provider wds_chain[DPXE_WDS_MAX_PROVIDERS];
@@ -82,8 +81,7 @@ DpxeRegisterRecvRequestEx(HANDLE hProvider, PFN_DPXE_PROVIDER_RECV_REQUEST_EX pf
 		return ERROR_INVALID_PARAMETER;
 	/* pMsg would be misread by a provider built against another lib/dhcp;
 	 * like the callbacks, set only before the first request */
-	if (uDhcpMsgAbi != DPXE_DHCP_MSG_ABI_VERSION || uDhcpMsgSize != sizeof(struct dpxe_dhcp_msg) ||
-	    !p->in_init)
+	if (!wds_dhcp_msg_abi_ok(uDhcpMsgAbi, uDhcpMsgSize) || !p->in_init)
 		return ERROR_NOT_SUPPORTED;
 	p->recv_ex = pfnRecv;
 	p->recv_ex_ctx = pContext;

@@ -520,7 +520,7 @@ DpxeRequestDhcpMsg(HANDLE hClientRequest, ULONG uAbiVersion, ULONG uSize)
 	struct wds_req *r;
 	uint32_t gen;
 
-	if (uAbiVersion != DPXE_DHCP_MSG_ABI_VERSION || uSize != sizeof(struct dpxe_dhcp_msg)) {
+	if (!wds_dhcp_msg_abi_ok(uAbiVersion, uSize)) {
 		SetLastError(ERROR_NOT_SUPPORTED); /* built against another lib/dhcp */
 		return NULL;
 	}

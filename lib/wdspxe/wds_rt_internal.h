@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "dhcp.h"
 #include "wds_runtime.h"
 #include "wdspxe.h"
 
@@ -50,6 +51,14 @@ struct wds_provider {
 /* The loaded chain, written only at load/unload (no worker running). */
 extern struct wds_provider wds_chain[DPXE_WDS_MAX_PROVIDERS];
 extern unsigned int wds_chain_len;
+
+/* A provider's lib/dhcp is ours: its struct dpxe_dhcp_msg reads as ours
+ * (DpxeRequestDhcpMsg, DpxeRegisterRecvRequestEx). */
+static inline bool
+wds_dhcp_msg_abi_ok(ULONG abi_version, ULONG size)
+{
+	return abi_version == DPXE_DHCP_MSG_ABI_VERSION && size == sizeof(struct dpxe_dhcp_msg);
+}
 
 /* hProvider -> provider, NULL if it is not one (no dereference first). */
 struct wds_provider *wds_provider_from_handle(HANDLE h);
