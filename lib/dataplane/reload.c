@@ -240,32 +240,32 @@ handoff_rings(struct dpxe_gen *g, char *err, size_t err_len)
 	return 0;
 }
 
-/* Wait for every worker's acknowledgement; false on timeout or stop. */
+/* Has every worker acknowledged generation id? */
 static bool
-wait_acks(struct dpxe_dataplane *dp, uint64_t id)
+all_acked(struct dpxe_dataplane *dp, uint64_t id)
 {
-	for (unsigned int ms = 0; ms < DPXE_RELOAD_WAIT_MS; ms++) {
-		unsigned int done = 0;
+	unsigned int done = 0;
 
-		for (unsigned int i = 0; i < dp->n_workers; i++)
-			done += __atomic_load_n(&dp->workers[i]->gen_ack,
-						__ATOMIC_ACQUIRE) == id;
-		if (done == dp->n_workers)
-			return true;
-		if (dpxe_dp_quitting(dp))
-			return false;
-		rte_delay_us_sleep(1000);
-	}
-	return false;
+	for (unsigned int i = 0; i < dp->n_workers; i++)
+		done += __atomic_load_n(&dp->workers[i]->gen_ack, __ATOMIC_ACQUIRE) == id;
+	return done == dp->n_workers;
 }
 
+/* Has every worker passed a quiescent point since token? */
 static bool
-wait_quiescent(struct dpxe_dataplane *dp)
+quiescent(struct dpxe_dataplane *dp, uint64_t token)
 {
-	uint64_t token = rte_rcu_qsbr_start(dp->qsv);
+	return rte_rcu_qsbr_check(dp->qsv, token, false) == 1;
+}
 
+/* Poll done(dp, arg) every ms; false after DPXE_RELOAD_WAIT_MS or when
+ * dpxe is stopping. */
+static bool
+wait_for(struct dpxe_dataplane *dp, bool (*done)(struct dpxe_dataplane *, uint64_t),
+	 uint64_t arg)
+{
 	for (unsigned int ms = 0; ms < DPXE_RELOAD_WAIT_MS; ms++) {
-		if (rte_rcu_qsbr_check(dp->qsv, token, false) == 1)
+		if (done(dp, arg))
 			return true;
 		if (dpxe_dp_quitting(dp))
 			return false;
@@ -330,7 +330,9 @@ reload(struct dpxe_dataplane *dp)
 	rte_log_set_level_pattern("dpxe.*", (uint32_t)cfg->log.level);
 
 	__atomic_store_n(&dp->gen, g, __ATOMIC_RELEASE);
-	if (!wait_acks(dp, g->id) || !wait_quiescent(dp)) {
+	/* the quiescence token is taken once every worker has switched */
+	if (!wait_for(dp, all_acked, g->id) ||
+	    !wait_for(dp, quiescent, rte_rcu_qsbr_start(dp->qsv))) {
 		/* a worker stopped or is stuck: the old generation may still
 		 * be in use; it is freed at exit instead */
 		if (!dpxe_dp_quitting(dp))
