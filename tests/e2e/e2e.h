@@ -96,6 +96,19 @@ struct e2e_net {
 };
 
 /** Write a UDP/IPv4 frame carrying payload; returns its length or 0. */
+/**
+ * A UDP header (checksum 0) and its payload at udp: the first half of
+ * writing a UDP datagram, for IPv4 and IPv6 alike.
+ */
+void e2e_udp_put(uint8_t *udp, uint16_t sport, uint16_t dport, uint16_t len_field,
+		 const void *payload, size_t plen);
+/**
+ * The second half: the checksum c (computed over the datagram as
+ * e2e_udp_put wrote it, with the family's pseudo-header) stored as mode
+ * says: as is (0 sent as 0xffff), left 0, or deliberately wrong.
+ */
+void e2e_udp_put_csum(uint8_t *udp, uint16_t c, enum e2e_udp_csum mode);
+
 size_t e2e_frame_udp(uint8_t *out, size_t cap, const struct e2e_net *n,
 		     const uint8_t *payload, size_t plen);
 

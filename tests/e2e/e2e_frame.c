@@ -74,22 +74,36 @@ e2e_frame_udp(uint8_t *out, size_t cap, const struct e2e_net *n,
 		ip[11] ^= 0x5a;
 
 	udp = ip + hdr;
-	e2e_put16(udp, n->sport);
-	e2e_put16(udp + 2, n->dport);
-	e2e_put16(udp + 4, n->udp_len_set ? n->udp_len : (uint16_t)udp_len);
-	e2e_put16(udp + 6, 0);
-	memcpy(udp + 8, payload, plen);
-	if (n->udp_csum != E2E_UDP_CSUM_ZERO) {
-		uint16_t c = e2e_udp_csum(n->ip_src, n->ip_dst, udp, udp_len);
-
-		if (c == 0)
-			c = 0xffff;
-		if (n->udp_csum == E2E_UDP_CSUM_BAD)
-			c = (uint16_t)(c ^ 0x0f0f);
-		e2e_put16(udp + 6, c);
-	}
+	e2e_udp_put(udp, n->sport, n->dport, n->udp_len_set ? n->udp_len : (uint16_t)udp_len,
+		    payload, plen);
+	if (n->udp_csum != E2E_UDP_CSUM_ZERO)
+		e2e_udp_put_csum(udp, e2e_udp_csum(n->ip_src, n->ip_dst, udp, udp_len),
+				 n->udp_csum);
 	memset(udp + udp_len, 0xee, n->trailer);
 	return l2 + total + n->trailer;
+}
+
+void
+e2e_udp_put(uint8_t *udp, uint16_t sport, uint16_t dport, uint16_t len_field,
+	    const void *payload, size_t plen)
+{
+	e2e_put16(udp, sport);
+	e2e_put16(udp + 2, dport);
+	e2e_put16(udp + 4, len_field);
+	e2e_put16(udp + 6, 0);
+	memcpy(udp + 8, payload, plen);
+}
+
+void
+e2e_udp_put_csum(uint8_t *udp, uint16_t c, enum e2e_udp_csum mode)
+{
+	if (mode == E2E_UDP_CSUM_ZERO)
+		return;
+	if (c == 0)
+		c = 0xffff; /* RFC 768: 0 would mean "none" */
+	if (mode == E2E_UDP_CSUM_BAD)
+		c = (uint16_t)(c ^ 0x0f0f);
+	e2e_put16(udp + 6, c);
 }
 
 size_t

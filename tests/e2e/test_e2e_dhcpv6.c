@@ -106,20 +106,9 @@ v6_frame(uint8_t *out, size_t cap, const struct v6net *n, const uint8_t *pl, siz
 	memcpy(ip + 8, n->src, 16);
 	memcpy(ip + 24, n->dst, 16);
 	udp = ip + 40;
-	e2e_put16(udp, n->sport);
-	e2e_put16(udp + 2, n->dport);
-	e2e_put16(udp + 4, (uint16_t)udp_len);
-	e2e_put16(udp + 6, 0);
-	memcpy(udp + 8, pl, plen);
-	if (n->csum != E2E_UDP_CSUM_ZERO) {
-		uint16_t c = udp6_csum(n->src, n->dst, udp, udp_len);
-
-		if (c == 0)
-			c = 0xffff;
-		if (n->csum == E2E_UDP_CSUM_BAD)
-			c ^= 0x0f0f;
-		e2e_put16(udp + 6, c);
-	}
+	e2e_udp_put(udp, n->sport, n->dport, (uint16_t)udp_len, pl, plen);
+	if (n->csum != E2E_UDP_CSUM_ZERO)
+		e2e_udp_put_csum(udp, udp6_csum(n->src, n->dst, udp, udp_len), n->csum);
 	memset(udp + udp_len, 0, n->trailer);
 	len = l2 + 40 + udp_len + n->trailer;
 	return n->cut && n->cut < len ? n->cut : len;
